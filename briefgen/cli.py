@@ -1,0 +1,176 @@
+"""The command line: each command parses its arguments, calls one function, maps errors
+to exit codes (0 ok, 1 content or build errors, 2 usage errors)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from briefgen import __version__
+from briefgen.build import OUTPUT_DIR, build_site, check_site
+from briefgen.diagnostics import Diagnostic, Report, Severity
+from briefgen.errors import BriefgenError, ContentError, UsageError
+from briefgen.scaffold import init_site, new_briefing
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="briefgen", description="Build a static briefing site from Markdown.")
+    parser.add_argument("--version", action="version", version=f"briefgen {__version__}")
+    common = _Parser(add_help=False)
+    common.add_argument("--root", type=Path, default=Path(),
+                        help="the site folder, holding site.yaml (default: the current folder)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    build = commands.add_parser("build", parents=[common], help="build the site into build/",
+                                description="Check the content, then render the site into build/. "
+                                            "On any error the previous build/ is left as it was.")
+    build.add_argument("--drafts", action="store_true", help="include briefings marked draft")
+    build.add_argument("--base-url", metavar="URL", help="override base_url from site.yaml")
+    build.add_argument("--output", type=Path, metavar="DIR",
+                       help=f"output folder (default: ROOT/{OUTPUT_DIR})")
+    build.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+
+    check = commands.add_parser("check", parents=[common], help="validate the content, write nothing",
+                                description="Load and validate every file; exit 1 on errors.")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text",
+                       help="text for people, json for tools, github for Actions annotations")
+
+    new = commands.add_parser("new", parents=[common], help="start a new briefing",
+                              description="Write content/briefings/DATE-SLUG.md with front matter. "
+                                          "Never overwrites a file.")
+    new.add_argument("title", help="the briefing's title")
+    new.add_argument("--date", type=_date, help="the briefing's date (default: today)")
+    new.add_argument("--slug", help="the slug (default: from the title)")
+
+    init = commands.add_parser("init", help="create a new site", description="Create a new, "
+                               "working briefing site in DIR.")
+    init.add_argument("dir", type=Path, help="the folder to create the site in")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = make_parser().parse_args(argv)
+        return _run(args)
+    except ContentError as exc:
+        _print_report(exc.report, sys.stderr)
+        return exc.exit_code
+    except BriefgenError as exc:
+        print(f"briefgen: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "build":
+        return _build(args)
+    if args.command == "check":
+        return _check(args)
+    if args.command == "new":
+        path = new_briefing(args.root, args.title, date=args.date or dt.date.today(), slug=args.slug)
+        print(path)
+        return EXIT_OK
+    if args.command == "init":
+        written = init_site(args.dir, today=dt.date.today())
+        print(f"created a site in {args.dir} ({len(written)} files); next: cd {args.dir} && briefgen build")
+        return EXIT_OK
+    raise UsageError(f"unknown command {args.command}")
+
+
+def _root(args: argparse.Namespace) -> Path:
+    root: Path = args.root
+    if not root.is_dir():
+        raise UsageError(f"--root {root} is not a folder")
+    return root
+
+
+def _build(args: argparse.Namespace) -> int:
+    root = _root(args)
+    interactive = sys.stderr.isatty() and not args.quiet
+
+    def progress(message: str) -> None:
+        if interactive:
+            print(f"briefgen: {message}", file=sys.stderr)
+
+    result = build_site(root, args.output, drafts=args.drafts, base_url=args.base_url,
+                        progress=progress)
+    _print_report(result.report, sys.stderr, quiet=args.quiet)
+    if not args.quiet:
+        stats = result.stats
+        print(f"built {result.pages} pages: {stats.written} files written, {stats.unchanged} unchanged, "
+              f"{stats.removed} removed in {result.seconds:.2f}s")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    report = check_site(_root(args))
+    if args.format == "json":
+        json.dump(_json_report(report, args.strict), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    elif args.format == "github":
+        for d in report.diagnostics:
+            print(_github_annotation(d, args.strict))
+    else:
+        _print_report(report, sys.stdout)
+    return EXIT_CONTENT if report.failed(strict=args.strict) else EXIT_OK
+
+
+def _print_report(report: Report, stream: TextIO, *, quiet: bool = False) -> None:
+    shown = [d for d in report.diagnostics if not quiet or d.severity is Severity.ERROR]
+    for diagnostic in shown:
+        print(diagnostic.format(), file=stream)
+    if report.diagnostics and not quiet:
+        print(report.summary(), file=stream)
+
+
+def _json_report(report: Report, strict: bool) -> dict[str, object]:
+    return {
+        "ok": not report.failed(strict=strict),
+        "summary": {s.value: report.count(s) for s in Severity},
+        "diagnostics": [
+            {"path": d.path, "line": d.line, "column": d.col, "severity": d.severity.value,
+             "message": d.message, "hint": d.hint}
+            for d in report.diagnostics
+        ],
+    }
+
+
+def _github_annotation(d: Diagnostic, strict: bool) -> str:
+    level = {"error": "error", "warning": "warning", "suggestion": "notice"}[d.severity.value]
+    if strict and d.severity is Severity.WARNING:
+        level = "error"
+    message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+    escaped = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    place = f"file={d.path}"
+    if d.line:
+        place += f",line={d.line}"
+        if d.col:
+            place += f",col={d.col}"
+    return f"::{level} {place}::{escaped}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

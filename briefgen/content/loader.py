@@ -1,0 +1,108 @@
+"""Find the content files of a site and read each into a record.
+
+`read_record` is a pure function of (kind, path, bytes), so it can run in a
+worker process or be cached by the bytes' hash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from briefgen.content.models import Actor, Briefing, Content, Country, Page
+from briefgen.content.records import read_actor, read_briefing, read_country, read_page
+from briefgen.diagnostics import Diagnostic, warning
+from briefgen.frontmatter import FrontMatter, parse_yaml
+from briefgen.source import SplitSource, decode, split_front_matter
+
+Kind = Literal["briefings", "actors", "countries", "pages"]
+KINDS: tuple[Kind, ...] = ("briefings", "actors", "countries", "pages")
+CONTENT_DIR = "content"
+
+Record = Briefing | Actor | Country | Page
+_READERS: dict[Kind, Callable[[FrontMatter, SplitSource], Record]] = {
+    "briefings": read_briefing,
+    "actors": read_actor,
+    "countries": read_country,
+    "pages": read_page,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A content file found on disk: its kind, its path relative to the site root."""
+
+    kind: Kind
+    path: str
+
+
+def is_content_name(name: str) -> bool:
+    """Markdown files, minus editor droppings (`.#x.md`, `x.md~`, `.x.md.swp`)."""
+    return name.endswith(".md") and not name.startswith((".", "_", "#"))
+
+
+def discover(root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Every content file of the site, sorted by path, and warnings for stray files."""
+    found: list[SourceFile] = []
+    diagnostics: list[Diagnostic] = []
+    content = root / CONTENT_DIR
+    if not content.is_dir():
+        return found, diagnostics
+    for child in sorted(content.iterdir()):
+        if child.name.startswith("."):
+            continue
+        rel = child.relative_to(root).as_posix()
+        if child.name not in KINDS or not child.is_dir():
+            diagnostics.append(warning(
+                rel, 0, 0, f"'{rel}' is not one of content/{{{','.join(KINDS)}}}; ignored",
+            ))
+            continue
+        kind = KINDS[KINDS.index(child.name)]
+        for path in sorted(child.rglob("*")):
+            if not path.is_file() or any(part.startswith(".") for part in path.parts[-2:]):
+                continue
+            rel = path.relative_to(root).as_posix()
+            if is_content_name(path.name):
+                found.append(SourceFile(kind, rel))
+            elif not path.name.endswith(("~", ".swp", ".swx", ".tmp")):
+                diagnostics.append(warning(rel, 0, 0, f"'{rel}' is not a .md file; ignored"))
+    return found, diagnostics
+
+
+def read_record(kind: Kind, path: str, raw: bytes) -> tuple[Record | None, list[Diagnostic]]:
+    """Bytes of one file to its record; None when the file cannot be read at all."""
+    text = decode(raw, path)
+    if isinstance(text, Diagnostic):
+        return None, [text]
+    split = split_front_matter(text, path)
+    if isinstance(split, Diagnostic):
+        return None, [split]
+    fm, diagnostics = parse_yaml(split.front, path, split.front_line)
+    if fm is None:
+        return None, diagnostics
+    return _READERS[kind](fm, split), diagnostics
+
+
+def assemble(records: Iterable[Record]) -> Content:
+    """Sort records into a `Content`, each kind in source-path order."""
+    ordered = sorted(records, key=lambda r: r.source)
+    return Content(
+        briefings=tuple(r for r in ordered if isinstance(r, Briefing)),
+        actors=tuple(r for r in ordered if isinstance(r, Actor)),
+        countries=tuple(r for r in ordered if isinstance(r, Country)),
+        pages=tuple(r for r in ordered if isinstance(r, Page)),
+    )
+
+
+def load_content(root: Path) -> tuple[Content, list[Diagnostic]]:
+    """Read every content file under `root/content`; all problems are returned, none raised."""
+    files, diagnostics = discover(root)
+    records: list[Record] = []
+    for file in files:
+        record, problems = read_record(file.kind, file.path, (root / file.path).read_bytes())
+        diagnostics.extend(problems)
+        if record is not None:
+            records.append(record)
+    return assemble(records), diagnostics

@@ -1,0 +1,117 @@
+"""The content model: one frozen record per source file, references still unresolved.
+
+References (`actors`, `countries`, `between`, an actor's `country`) stay as
+`Located` text here; `briefgen.resolve` turns them into entity ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from briefgen.frontmatter import Located
+
+ActorKind = Literal["person", "organization"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A source a briefing cites."""
+
+    title: str
+    publisher: str
+    url: str
+    date: str
+
+
+@dataclass(frozen=True, slots=True)
+class RelationStatement:
+    """'Between these two countries, relations are `status`', as a briefing states it."""
+
+    between: tuple[Located, ...]
+    status: Located | None
+    note: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Briefing:
+    source: str
+    slug: str
+    title: str
+    date: dt.date
+    time: dt.datetime | None
+    updated: dt.date | None
+    summary: str
+    draft: bool
+    tags: tuple[str, ...]
+    actors: tuple[Located, ...]
+    countries: tuple[Located, ...]
+    relations: tuple[RelationStatement, ...]
+    sources: tuple[Source, ...]
+    aliases: tuple[Located, ...]
+    body: str
+    body_line: int
+    slug_line: int = 0
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def sort_key(self) -> tuple[str, str, str]:
+        """Chronological order, ties broken by time of day, then slug."""
+        clock = self.time.isoformat() if self.time else ""
+        return (self.date.isoformat(), clock, self.slug)
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    source: str
+    name: str
+    kind: ActorKind
+    aliases: tuple[Located, ...]
+    country: Located | None
+    role: str
+    body: str
+    body_line: int
+    name_at: tuple[int, int] = (0, 0)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Country:
+    id: str
+    source: str
+    name: str
+    code: str
+    aliases: tuple[Located, ...]
+    region: str
+    body: str
+    body_line: int
+    name_at: tuple[int, int] = (0, 0)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A plain page (about, methodology) at `/<slug>/`."""
+
+    source: str
+    slug: str
+    title: str
+    menu: bool
+    weight: int
+    body: str
+    body_line: int
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Every record of a site, each tuple in source-path order."""
+
+    briefings: tuple[Briefing, ...]
+    actors: tuple[Actor, ...]
+    countries: tuple[Country, ...]
+    pages: tuple[Page, ...]

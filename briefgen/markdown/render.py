@@ -1,0 +1,60 @@
+"""The Markdown renderer: one configured markdown-it instance, used for every body."""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from briefgen.markdown.safety import is_safe_link
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBody:
+    """A body as HTML, with the plain text of its first paragraph (the default summary)."""
+
+    html: str
+    first_paragraph: str
+
+
+def make_markdown() -> MarkdownIt:
+    """CommonMark with tables, strikethrough, footnotes and heading ids; raw HTML is escaped."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=4)
+    md.validateLink = is_safe_link  # type: ignore[method-assign]
+    return md
+
+
+def render_body(md: MarkdownIt, text: str, env: MutableMapping[str, Any] | None = None) -> RenderedBody:
+    """Parse once, take the first paragraph's text, render the same tokens to HTML."""
+    env = {} if env is None else env
+    tokens = md.parse(text, env)
+    html = md.renderer.render(tokens, md.options, env)
+    return RenderedBody(html=html, first_paragraph=first_paragraph_text(tokens))
+
+
+def first_paragraph_text(tokens: list[Token]) -> str:
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.level == 0 and index + 1 < len(tokens):
+            return inline_text(tokens[index + 1])
+    return ""
+
+
+def inline_text(token: Token) -> str:
+    """The visible text of an inline token: markup dropped, breaks made spaces."""
+    parts: list[str] = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return " ".join("".join(parts).split())

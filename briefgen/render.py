@@ -1,0 +1,138 @@
+"""Render pages with Jinja: the site's templates first, then the built-in theme.
+
+Autoescaping is on for every template whatever its extension, undefined
+names are errors, and content is only ever passed in as data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from briefgen.config import SiteConfig
+from briefgen.errors import BuildError
+from briefgen.sitemodel.pages import PageSpec
+from briefgen.sitemodel.urls import output_path
+
+TEMPLATES_DIR = "templates"
+THEME = resources.files("briefgen") / "theme"
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """A file of the built site: its path relative to the output folder, and its bytes."""
+
+    path: str
+    data: bytes
+
+
+def make_environment(root: Path, site: Mapping[str, Any]) -> jinja2.Environment:
+    """`templates/` of the site overrides the theme by name; `theme/<name>` is always the original.
+
+    `site` (see `site_context`) and the URL helpers `rel` and `absolute` are globals.
+    """
+    theme_loader = jinja2.FileSystemLoader(str(THEME / "templates"))
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(str(root / TEMPLATES_DIR)),
+        theme_loader,
+        jinja2.PrefixLoader({"theme": theme_loader}),
+    ])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(site=site, **_url_helpers(site))
+    return env
+
+
+def theme_assets() -> list[OutputFile]:
+    """The theme's static files, their names fingerprinted with a content hash."""
+    files = []
+    for entry in sorted((THEME / "static").iterdir(), key=lambda e: e.name):
+        data = entry.read_bytes()
+        name = PurePosixPath(entry.name)
+        digest = hashlib.sha256(data).hexdigest()[:10]
+        files.append(OutputFile(f"assets/{name.stem}.{digest}{name.suffix}", data))
+    return files
+
+
+def site_context(
+    config: SiteConfig, menu: list[dict[str, Any]], assets: Iterable[OutputFile]
+) -> dict[str, Any]:
+    """What every template sees as `site`: plain data, the same for every page."""
+    base_path = urlsplit(config.base_url).path or "/"
+    return {
+        "title": config.title,
+        "description": config.description,
+        "base_url": config.base_url,
+        "base_path": base_path if base_path.endswith("/") else base_path + "/",
+        "language": config.language,
+        "menu": menu,
+        "assets": {_asset_key(f.path): "/" + f.path for f in assets},
+        "extra": dict(config.extra),
+    }
+
+
+def _asset_key(path: str) -> str:
+    name = PurePosixPath(path)
+    stem = name.stem.rsplit(".", 1)[0]
+    return stem + name.suffix
+
+
+def render_page(env: jinja2.Environment, page: PageSpec) -> OutputFile:
+    """One page to bytes; a template problem becomes a `BuildError` naming template:line."""
+    try:
+        template = env.get_template(page.template)
+        html = template.render(page=page.context, url=page.url)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError(
+            f"{_display(exc.filename or exc.name or page.template)}:{exc.lineno}: "
+            f"template syntax error: {exc.message}"
+        ) from exc
+    except jinja2.TemplateNotFound as exc:
+        raise BuildError(f"template '{exc.name}' not found (needed for {page.url})") from exc
+    except Exception as exc:
+        where = _template_frame(exc) or page.template
+        raise BuildError(f"{where}: {type(exc).__name__}: {exc} (while rendering {page.url})") from exc
+    return OutputFile(output_path(page.url), html.encode("utf-8"))
+
+
+def _url_helpers(site: Mapping[str, Any]) -> dict[str, Any]:
+    base_path: str = site["base_path"]
+
+    def rel(url: str) -> str:
+        """A site URL ('/actors/x/') under the site's base path."""
+        return base_path + url.lstrip("/") if url.startswith("/") else url
+
+    def absolute(url: str) -> str:
+        base: str = site["base_url"]
+        return (base.rstrip("/") + rel(url)[len(base_path) - 1:]) if base else rel(url)
+
+    return {"rel": rel, "absolute": absolute}
+
+
+def _template_frame(exc: BaseException) -> str | None:
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".j2")):
+            return f"{_display(frame.filename)}:{frame.lineno}"
+    return None
+
+
+def _display(filename: str) -> str:
+    path = Path(filename)
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()

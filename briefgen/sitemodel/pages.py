@@ -1,0 +1,244 @@
+"""Every page of the site as a `PageSpec`: a URL, a template and the plain data it shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from briefgen.diagnostics import Diagnostic, error
+from briefgen.sitemodel import urls
+from briefgen.sitemodel.model import SiteModel
+from briefgen.sitemodel.paginate import paginate
+from briefgen.sitemodel.views import (
+    View,
+    actor_link,
+    briefing_card,
+    country_link,
+    date_view,
+    tag_link,
+)
+
+BUILT_IN = "(built-in page)"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One output page: everything it shows is in `context` (plain data only)."""
+
+    url: str
+    template: str
+    context: Mapping[str, Any]
+    source: str = BUILT_IN
+    line: int = 0
+
+
+def build_pages(model: SiteModel) -> tuple[list[PageSpec], list[Diagnostic]]:
+    """All pages, in URL order, and an error for each URL claimed twice."""
+    card_list = [briefing_card(model, item) for item in model.briefings]
+    pages = [
+        *_home(model, card_list),
+        *_briefings(model),
+        *_actors(model, card_list),
+        *_countries(model, card_list),
+        *_tags(model, card_list),
+        *_plain_pages(model),
+        PageSpec(urls.NOT_FOUND, "404.html", {"page_title": "Page not found"}),
+    ]
+    return _claim_urls(pages)
+
+
+def _claim_urls(pages: list[PageSpec]) -> tuple[list[PageSpec], list[Diagnostic]]:
+    owners: dict[str, PageSpec] = {}
+    diagnostics: list[Diagnostic] = []
+    for page in pages:
+        owner = owners.get(page.url)
+        if owner is None:
+            owners[page.url] = page
+            continue
+        first, second = sorted((owner, page), key=lambda p: (p.source == BUILT_IN, p.source))
+        diagnostics.append(error(
+            second.source if second.source != BUILT_IN else first.source,
+            (second if second.source != BUILT_IN else first).line, 0,
+            f"URL {page.url} is claimed by both {first.source} and {second.source}",
+            hint="change the slug (or the file name) of one of them",
+        ))
+    return sorted(owners.values(), key=lambda p: p.url), diagnostics
+
+
+def _pick(card_list: list[View], positions: tuple[int, ...]) -> list[View]:
+    return [card_list[i] for i in positions]
+
+
+def _home(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
+    config = model.linked.config
+    yield PageSpec(urls.HOME, "home.html", {
+        "page_title": config.title,
+        "latest": card_list[:config.home_size],
+        "more_url": urls.BRIEFINGS if len(card_list) > config.home_size else None,
+        "counts": {
+            "briefings": len(model.briefings),
+            "actors": len(model.linked.registry.actors),
+            "countries": len(model.linked.registry.countries),
+        },
+    })
+    for part in paginate(urls.BRIEFINGS, card_list, config.page_size):
+        yield PageSpec(part.url, "briefings.html", {
+            "page_title": "All briefings", "briefings": list(part.items), "pager": part.pager,
+        })
+
+
+def _briefings(model: SiteModel) -> Iterator[PageSpec]:
+    config = model.linked.config
+    for item in model.briefings:
+        briefing = item.briefing
+        body = model.bodies[briefing.source]
+        yield PageSpec(urls.briefing_url(config, briefing), "briefing.html", {
+            "page_title": briefing.title,
+            "title": briefing.title,
+            "date": date_view(briefing.date),
+            "time": briefing.time.isoformat() if briefing.time else None,
+            "updated": date_view(briefing.updated),
+            "summary": model.summary(item),
+            "draft": briefing.draft,
+            "body_html": body.html,
+            "tags": [tag_link(t) for t in briefing.tags],
+            "actors": [actor_link(model, a) for a in item.actors],
+            "countries": [country_link(model, c) for c in item.countries],
+            "relations": [
+                {
+                    "a": country_link(model, r.pair[0]),
+                    "b": country_link(model, r.pair[1]),
+                    "status": r.status,
+                    "note": r.note,
+                }
+                for r in item.relations
+            ],
+            "sources": [
+                {"title": s.title, "publisher": s.publisher, "url": s.url, "date": s.date}
+                for s in briefing.sources
+            ],
+            "extra": dict(briefing.extra),
+        }, source=briefing.source, line=briefing.slug_line)
+
+
+def _entity_list_pages(
+    model: SiteModel, url: str, template: str, positions: tuple[int, ...],
+    card_list: list[View], context: dict[str, Any], source: str,
+) -> Iterator[PageSpec]:
+    for part in paginate(url, _pick(card_list, positions), model.linked.config.page_size):
+        yield PageSpec(part.url, template,
+                       {**context, "briefings": list(part.items), "pager": part.pager},
+                       source=source)
+
+
+def _actors(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
+    registry = model.linked.registry
+    by_name = sorted(registry.actors.values(), key=lambda a: (a.name.casefold(), a.id))
+    yield PageSpec(urls.ACTORS, "actors.html", {
+        "page_title": "Actors",
+        "actors": [
+            {
+                **actor_link(model, actor.id),
+                "kind": actor.kind,
+                "count": len(model.by_actor.get(actor.id, ())),
+                "country": _actor_country(model, actor.id),
+            }
+            for actor in by_name
+        ],
+    })
+    for actor in by_name:
+        context = {
+            "page_title": actor.name,
+            "actor": {
+                **actor_link(model, actor.id),
+                "kind": actor.kind,
+                "aliases": [a.value for a in actor.aliases],
+                "country": _actor_country(model, actor.id),
+                "body_html": model.bodies[actor.source].html,
+                "extra": dict(actor.extra),
+            },
+        }
+        yield from _entity_list_pages(model, urls.actor_url(actor.id), "actor.html",
+                                      model.by_actor.get(actor.id, ()), card_list, context,
+                                      actor.source)
+
+
+def _actor_country(model: SiteModel, actor_id: str) -> View | None:
+    country = model.linked.actor_country.get(actor_id)
+    return country_link(model, country) if country else None
+
+
+def _countries(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
+    registry = model.linked.registry
+    by_name = sorted(registry.countries.values(), key=lambda c: (c.name.casefold(), c.id))
+    actors_of: dict[str, list[str]] = {}
+    for actor_id, country_id in sorted(model.linked.actor_country.items()):
+        actors_of.setdefault(country_id, []).append(actor_id)
+    yield PageSpec(urls.COUNTRIES, "countries.html", {
+        "page_title": "Countries",
+        "countries": [
+            {
+                **country_link(model, country.id),
+                "region": country.region,
+                "count": len(model.by_country.get(country.id, ())),
+            }
+            for country in by_name
+        ],
+    })
+    for country in by_name:
+        actors = sorted(
+            (actor_link(model, a) for a in actors_of.get(country.id, ())),
+            key=lambda view: (view["name"].casefold(), view["id"]),
+        )
+        context = {
+            "page_title": country.name,
+            "country": {
+                **country_link(model, country.id),
+                "region": country.region,
+                "aliases": [a.value for a in country.aliases],
+                "body_html": model.bodies[country.source].html,
+                "extra": dict(country.extra),
+            },
+            "actors": actors,
+        }
+        yield from _entity_list_pages(model, urls.country_url(country.id), "country.html",
+                                      model.by_country.get(country.id, ()), card_list, context,
+                                      country.source)
+
+
+def _tags(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
+    yield PageSpec(urls.TAGS, "tags.html", {
+        "page_title": "Tags",
+        "tags": [
+            {"name": name, "url": urls.tag_url(slug), "count": len(model.by_tag[slug])}
+            for slug, name in sorted(model.tag_names.items(), key=lambda kv: (kv[1].casefold(), kv[0]))
+        ],
+    })
+    for slug, name in model.tag_names.items():
+        yield from _entity_list_pages(model, urls.tag_url(slug), "tag.html", model.by_tag[slug],
+                                      card_list, {"page_title": f"Tag: {name}", "tag": name},
+                                      BUILT_IN)
+
+
+def _plain_pages(model: SiteModel) -> Iterator[PageSpec]:
+    for page in model.linked.pages:
+        yield PageSpec(urls.page_url(page.slug), "page.html", {
+            "page_title": page.title,
+            "title": page.title,
+            "body_html": model.bodies[page.source].html,
+            "extra": dict(page.extra),
+        }, source=page.source)
+
+
+def menu(model: SiteModel) -> list[View]:
+    """The navigation: the built-in indexes, then plain pages marked `menu: true`."""
+    entries: list[View] = [
+        {"title": "Briefings", "url": urls.BRIEFINGS},
+        {"title": "Actors", "url": urls.ACTORS},
+        {"title": "Countries", "url": urls.COUNTRIES},
+        {"title": "Tags", "url": urls.TAGS},
+    ]
+    pages = sorted((p for p in model.linked.pages if p.menu), key=lambda p: (p.weight, p.title, p.slug))
+    entries.extend({"title": p.title, "url": urls.page_url(p.slug)} for p in pages)
+    return entries

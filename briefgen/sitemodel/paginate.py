@@ -1,0 +1,36 @@
+"""Long lists cut into numbered pages with stable URLs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from briefgen.sitemodel.urls import numbered_page_url
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Slice:
+    url: str
+    items: Sequence[Any]
+    pager: dict[str, Any]
+
+
+def paginate(url: str, items: Sequence[T], page_size: int) -> list[Slice]:
+    """At least one page, even for an empty list; every page knows its neighbours."""
+    count = max(1, -(-len(items) // page_size))
+    urls = [numbered_page_url(url, n) for n in range(1, count + 1)]
+    slices = []
+    for index in range(count):
+        pager = {
+            "number": index + 1,
+            "count": count,
+            "total_items": len(items),
+            "prev_url": urls[index - 1] if index > 0 else None,
+            "next_url": urls[index + 1] if index + 1 < count else None,
+            "pages": [{"number": n + 1, "url": u} for n, u in enumerate(urls)] if count > 1 else [],
+        }
+        slices.append(Slice(urls[index], items[index * page_size:(index + 1) * page_size], pager))
+    return slices

@@ -1,0 +1,51 @@
+"""The site map: every URL briefgen produces, and the file each one is written to."""
+
+from __future__ import annotations
+
+from briefgen.config import SiteConfig
+from briefgen.content.models import Briefing
+
+HOME = "/"
+BRIEFINGS = "/briefings/"
+ACTORS = "/actors/"
+COUNTRIES = "/countries/"
+TAGS = "/tags/"
+NOT_FOUND = "/404.html"
+
+
+def briefing_url(config: SiteConfig, briefing: Briefing) -> str:
+    return config.briefing_url.format(
+        slug=briefing.slug,
+        year=f"{briefing.date.year:04d}",
+        month=f"{briefing.date.month:02d}",
+        day=f"{briefing.date.day:02d}",
+    )
+
+
+def actor_url(actor_id: str) -> str:
+    return f"{ACTORS}{actor_id}/"
+
+
+def country_url(country_id: str) -> str:
+    return f"{COUNTRIES}{country_id}/"
+
+
+def tag_url(tag_slug: str) -> str:
+    return f"{TAGS}{tag_slug}/"
+
+
+def page_url(slug: str) -> str:
+    return f"/{slug}/"
+
+
+def numbered_page_url(first_page_url: str, number: int) -> str:
+    """Page 1 is the list's own URL; page n is `<url>page/<n>/`."""
+    return first_page_url if number == 1 else f"{first_page_url}page/{number}/"
+
+
+def output_path(url: str) -> str:
+    """The file a URL is served from: pretty URLs are folders holding index.html."""
+    relative = url.lstrip("/")
+    if not relative or relative.endswith("/"):
+        return relative + "index.html"
+    return relative
