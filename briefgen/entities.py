@@ -85,8 +85,9 @@ class Registry:
                 names.setdefault(fold(form), record.name if form == ref.id else form)
         close = difflib.get_close_matches(fold(text), list(names), n=3, cutoff=0.6)
         folder = KIND_FOLDER[kind]
-        if close:
-            return "did you mean " + " or ".join(f"'{names[c]}'" for c in close) + "?"
+        shown = list(dict.fromkeys(names[c] for c in close))
+        if shown:
+            return "did you mean " + " or ".join(f"'{name}'" for name in shown) + "?"
         return f"add content/{folder}/<id>.md for it, or check the spelling"
 
 

@@ -1,0 +1,317 @@
+"""Building: output layout, determinism, all-or-nothing writes, stale files, escaping."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from briefgen.build import build_site
+from briefgen.errors import BuildError, ContentError
+from briefgen.render import OutputFile
+from briefgen.write import validate_paths, write_site
+from tests.conftest import ACTORS_AND_COUNTRIES, REPO, MakeSite, briefing
+
+BRIEF = "content/briefings/2024-05-08-talks.md"
+
+
+class _ActiveContent(HTMLParser):
+    """Collects what a browser would run: script elements, handlers, script URLs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "iframe", "object", "embed"):
+            self.found.append(tag)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{tag}[{name}]")
+            if name in ("href", "src") and value and value.strip().lower().startswith(
+                ("javascript:", "vbscript:", "data:text/html")
+            ):
+                self.found.append(f"{tag}[{name}={value}]")
+
+
+def active_content(html: str) -> list[str]:
+    parser = _ActiveContent()
+    parser.feed(html)
+    return parser.found
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def stamps(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_pretty_urls_and_every_page_kind(make_site: MakeSite) -> None:
+    root = make_site({
+        **ACTORS_AND_COUNTRIES,
+        BRIEF: briefing(actors="[Putin]", countries="[Russia]", tags="[Security Policy]"),
+        "content/pages/about.md": "---\ntitle: About\nmenu: true\n---\nWho we are.\n",
+    })
+    build_site(root)
+    files = set(tree(root / "build"))
+    assert {
+        "index.html", "404.html", "briefings/index.html", "briefings/talks/index.html",
+        "actors/index.html", "actors/vladimir-putin/index.html", "actors/nikol-pashinyan/index.html",
+        "countries/index.html", "countries/russia/index.html", "tags/index.html",
+        "tags/security-policy/index.html", "about/index.html",
+    } <= files
+    assert any(f.startswith("assets/briefgen.") and f.endswith(".css") for f in files)
+
+
+def test_briefing_page_shows_its_parts(make_site: MakeSite) -> None:
+    root = make_site({
+        **ACTORS_AND_COUNTRIES,
+        BRIEF: briefing(
+            title="Talks in Moscow", updated="2024-05-09", summary="Short summary.",
+            actors="[Putin]", countries="[Russia, Armenia]", tags="[diplomacy]",
+            sources="[{title: Wire story, publisher: Agency, url: 'https://example.org/s', "
+                    "date: 2024-05-08}]",
+            body="## Context\n\nBody paragraph.\n",
+        ),
+    })
+    build_site(root)
+    html = (root / "build/briefings/talks/index.html").read_text()
+    assert "<h1>Talks in Moscow" in html
+    assert '<time datetime="2024-05-08">8 May 2024</time>' in html
+    assert '<time datetime="2024-05-09">9 May 2024</time>' in html
+    assert "Short summary." in html
+    assert '<h2 id="context">Context</h2>' in html
+    assert '<a href="/actors/vladimir-putin/">Vladimir Putin</a>' in html
+    assert '<a href="/countries/armenia/">Armenia</a>' in html
+    assert '<a href="/tags/diplomacy/">diplomacy</a>' in html
+    assert '<a href="https://example.org/s" rel="noopener">Wire story</a>, Agency' in html
+
+
+def test_actor_page_lists_declaring_briefings_newest_first(make_site: MakeSite) -> None:
+    root = make_site({
+        **ACTORS_AND_COUNTRIES,
+        "content/briefings/2024-01-01-old.md": briefing("Old one", "2024-01-01", actors="[Putin]"),
+        "content/briefings/2024-03-01-new.md": briefing("New one", "2024-03-01", actors="[Putin]"),
+        "content/briefings/2024-02-01-other.md": briefing("Not his", "2024-02-01"),
+    })
+    build_site(root)
+    html = (root / "build/actors/vladimir-putin/index.html").read_text()
+    assert "President of Russia" in html
+    assert html.index("New one") < html.index("Old one")
+    assert "Not his" not in html
+
+
+def test_drafts_are_left_out_unless_asked(make_site: MakeSite) -> None:
+    root = make_site({BRIEF: briefing(draft="true")})
+    build_site(root)
+    assert not (root / "build/briefings/talks").exists()
+    build_site(root, drafts=True)
+    assert (root / "build/briefings/talks/index.html").exists()
+
+
+def test_script_in_body_and_title_is_inert(make_site: MakeSite) -> None:
+    root = make_site({
+        BRIEF: briefing(
+            title='"<script>alert(1)</script>"',
+            summary='"<img src=x onerror=alert(2)>"',
+            tags='["<b>x</b>"]',
+            body="<script>alert(3)</script>\n\n[click](javascript:alert(4))\n\n"
+                 "<a href='javascript:alert(5)'>x</a> {{ 7*7 }} {% raw %}\n",
+        ),
+    })
+    build_site(root)
+    for path, data in tree(root / "build").items():
+        if path.endswith(".html"):
+            assert active_content(data.decode()) == [], path
+    html = (root / "build/briefings/talks/index.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in html
+    assert "{{ 7*7 }}" in html  # content is never compiled as a template
+
+
+def test_markdown_features(make_site: MakeSite) -> None:
+    body = (
+        "# Top\n\n## Top\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "Claim[^n].\n\n[^n]: The note.\n\n~~gone~~ [ok](https://example.org) "
+        "[mail](mailto:a@example.org) [bad](vbscript:x) ![img](data:text/html,x)\n"
+    )
+    root = make_site({BRIEF: briefing(body=body)})
+    build_site(root)
+    html = (root / "build/briefings/talks/index.html").read_text()
+    assert '<h1 id="top">Top</h1>' in html and '<h2 id="top-1">Top</h2>' in html
+    assert "<table>" in html and "<td>1</td>" in html
+    assert 'class="footnotes"' in html and "The note." in html
+    assert "<s>gone</s>" in html
+    assert '<a href="https://example.org">ok</a>' in html
+    assert '<a href="mailto:a@example.org">mail</a>' in html
+    assert "vbscript:" not in html.replace("[bad](vbscript:x)", "")
+    assert '<img src="data:' not in html
+
+
+def test_site_templates_override_the_theme_by_name(make_site: MakeSite) -> None:
+    root = make_site({
+        BRIEF: briefing(),
+        "templates/partials/footer.html": "<footer>Custom footer {{ site.title }}</footer>\n",
+        "templates/page.html": '{% extends "theme/page.html" %}{% block title %}X{% endblock %}',
+        "content/pages/about.md": "---\ntitle: About\n---\n",
+    })
+    build_site(root)
+    assert "<footer>Custom footer Test Site</footer>" in (root / "build/index.html").read_text()
+    about = (root / "build/about/index.html").read_text()
+    assert "<title>X</title>" in about and "<h1>About</h1>" in about
+
+
+def test_autoescape_applies_whatever_the_template_extension(make_site: MakeSite) -> None:
+    root = make_site({
+        BRIEF: briefing(title='"<b>bold</b>"'),
+        "templates/briefing.html": '{% include "title.txt" %}',
+        "templates/title.txt": "{{ page.title }}",
+    })
+    build_site(root)
+    assert (root / "build/briefings/talks/index.html").read_text() == "&lt;b&gt;bold&lt;/b&gt;"
+
+
+def test_base_url_path_prefixes_links(make_site: MakeSite) -> None:
+    root = make_site({**ACTORS_AND_COUNTRIES, BRIEF: briefing(actors="[Putin]")})
+    build_site(root, base_url="https://example.org/sub/")
+    html = (root / "build/briefings/talks/index.html").read_text()
+    assert 'href="/sub/actors/vladimir-putin/"' in html
+    assert 'href="/sub/assets/briefgen.' in html
+
+
+def test_failed_build_leaves_previous_output_untouched(make_site: MakeSite) -> None:
+    root = make_site({**ACTORS_AND_COUNTRIES, BRIEF: briefing(actors="[Putin]")})
+    build_site(root)
+    before, times = tree(root / "build"), stamps(root / "build")
+    (root / BRIEF).write_text(briefing(actors="[Vladimir Puttin]"))
+    (root / "content/briefings/2024-06-01-new.md").write_text(briefing("New", "2024-06-01"))
+    with pytest.raises(ContentError):
+        build_site(root)
+    assert tree(root / "build") == before and stamps(root / "build") == times
+    (root / BRIEF).write_text(briefing(actors="[Putin]"))
+    (root / "templates").mkdir()
+    (root / "templates/briefing.html").write_text("{{ page.no_such_key }}")
+    with pytest.raises(BuildError, match=r"briefing.html:1"):
+        build_site(root)
+    assert tree(root / "build") == before and stamps(root / "build") == times
+    assert not list(root.glob(".build*")), "no staging folder left behind"
+
+
+def test_failed_write_rolls_back_when_disk_fills(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    write_site(out, [OutputFile("a/index.html", b"A"), OutputFile("b.txt", b"B")])
+    before, times = tree(out), stamps(out)
+    real_write = Path.write_bytes
+    calls = {"n": 0}
+
+    def failing_write(self: Path, data: bytes) -> int:  # type: ignore[override]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    with pytest.raises(BuildError, match="No space left"):
+        write_site(out, [OutputFile("a/index.html", b"A2"), OutputFile("new/deep/x.html", b"X"),
+                         OutputFile("b.txt", b"B2")])
+    monkeypatch.undo()
+    assert tree(out) == before and stamps(out) == times
+
+
+def test_stale_files_are_removed_and_unchanged_files_not_rewritten(make_site: MakeSite) -> None:
+    root = make_site({
+        BRIEF: briefing(tags="[alpha]"),
+        "content/briefings/2024-05-09-second.md": briefing("Second", "2024-05-09"),
+    })
+    build_site(root)
+    out = root / "build"
+    untouched = out / "briefings/second/index.html"
+    mtime = untouched.stat().st_mtime_ns
+    (root / BRIEF).unlink()
+    result = build_site(root)
+    assert not (out / "briefings/talks").exists()
+    assert not (out / "tags/alpha").exists()
+    assert untouched.stat().st_mtime_ns == mtime
+    assert result.stats.removed >= 2
+    assert result.stats.unchanged >= 1
+
+
+def test_a_file_replacing_a_folder_swaps_cleanly(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_site(out, [OutputFile("feed/index.html", b"A"), OutputFile("x.txt", b"X")])
+    write_site(out, [OutputFile("feed", b"F"), OutputFile("x.txt", b"X")])
+    assert tree(out) == {"feed": b"F", "x.txt": b"X"}
+    assert not list(tmp_path.glob(".out.*"))
+
+
+@pytest.mark.parametrize("path", ["../evil.html", "/etc/passwd", "a/../../b", "a//b", "a\\..\\b", ""])
+def test_paths_outside_the_output_are_refused(tmp_path: Path, path: str) -> None:
+    with pytest.raises(BuildError, match="refusing"):
+        validate_paths(tmp_path / "out", [OutputFile(path, b"x")])
+
+
+def test_symlink_out_of_the_output_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (tmp_path / "elsewhere").mkdir()
+    out.mkdir()
+    (out / "briefings").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(BuildError, match="outside"):
+        write_site(out, [OutputFile("briefings/x/index.html", b"x")])
+    assert not list((tmp_path / "elsewhere").iterdir())
+
+
+def test_two_outputs_for_one_path_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match="same file"):
+        validate_paths(tmp_path, [OutputFile("a.html", b"1"), OutputFile("a.html", b"2")])
+
+
+def test_static_file_colliding_with_a_page_is_refused(make_site: MakeSite) -> None:
+    root = make_site({BRIEF: briefing(), "static/index.html": "<p>mine</p>"})
+    with pytest.raises(BuildError, match=r"index\.html"):
+        build_site(root)
+
+
+def test_output_folder_holding_a_site_is_refused(make_site: MakeSite) -> None:
+    root = make_site({BRIEF: briefing()})
+    with pytest.raises(BuildError, match="contains the site"):
+        build_site(root, root)
+    other = make_site({BRIEF: briefing()})
+    with pytest.raises(BuildError, match=r"site\.yaml"):
+        build_site(root, other)
+
+
+def _write_shuffled(src: Path, dst: Path, seed: int) -> None:
+    files = [p for p in src.rglob("*") if p.is_file() and "build" not in p.relative_to(src).parts]
+    random.Random(seed).shuffle(files)
+    for path in files:
+        target = dst / path.relative_to(src)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+
+
+def test_two_builds_are_byte_identical_across_hash_seeds_and_file_order(tmp_path: Path) -> None:
+    outputs = []
+    for seed in (1, 2):
+        site = tmp_path / f"site{seed}"
+        for name in ("site.yaml", "content", "templates", "static"):
+            if (REPO / name).is_dir():
+                _write_shuffled(REPO / name, site / name, seed)
+            elif (REPO / name).exists():
+                site.mkdir(exist_ok=True)
+                shutil.copyfile(REPO / name, site / name)
+        env = {**os.environ, "PYTHONHASHSEED": str(seed * 1000 + 7)}
+        subprocess.run([sys.executable, "-m", "briefgen", "build", "--quiet", "--root", str(site)],
+                       check=True, env=env)
+        outputs.append(tree(site / "build"))
+    assert outputs[0] == outputs[1]

@@ -1,0 +1,122 @@
+"""Commands: exit codes (0 ok, 1 content errors, 2 usage), output, and file safety."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from briefgen.cli import main
+from tests.conftest import ACTORS_AND_COUNTRIES, REPO, MakeSite, briefing
+
+BRIEF = "content/briefings/2024-05-08-talks.md"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_passes_on_the_example_site(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "--root", str(REPO))
+    assert code == 0, out
+
+
+def test_check_fails_on_unknown_actor_printing_file_and_line(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_site({**ACTORS_AND_COUNTRIES, BRIEF: briefing(actors="[Vladimir Puttin]")})
+    code, out, _ = run(capsys, "check", "--root", str(root))
+    assert code == 1
+    assert f"{BRIEF}:4:10: error: unknown actor 'Vladimir Puttin'" in out
+    assert "hint: did you mean 'Vladimir Putin'?" in out
+    assert not (root / "build").exists(), "check writes nothing"
+
+
+def test_check_strict_fails_on_warnings_only(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site({"content/briefings/2024-05-07-x.md": briefing()})  # date differs from name
+    code, out, _ = run(capsys, "check", "--root", str(root))
+    assert code == 0 and "warning: file name says 2024-05-07" in out
+    code, _, _ = run(capsys, "check", "--strict", "--root", str(root))
+    assert code == 1
+
+
+def test_check_json_and_github_formats(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site({**ACTORS_AND_COUNTRIES, BRIEF: briefing(actors="[Nobody]")})
+    code, out, _ = run(capsys, "check", "--format", "json", "--root", str(root))
+    data = json.loads(out)
+    assert code == 1 and data["ok"] is False
+    assert data["diagnostics"][0]["path"] == BRIEF
+    assert data["diagnostics"][0]["line"] == 4
+    code, out, _ = run(capsys, "check", "--format", "github", "--root", str(root))
+    assert out.startswith(f"::error file={BRIEF},line=4,col=10::unknown actor 'Nobody'")
+
+
+def test_build_exit_codes(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    good = make_site({BRIEF: briefing()})
+    code, out, _ = run(capsys, "build", "--root", str(good))
+    assert code == 0 and out.startswith("built ")
+    bad = make_site({BRIEF: briefing(date="someday")})
+    code, _, err = run(capsys, "build", "--root", str(bad))
+    assert code == 1 and f"{BRIEF}:3:7: error: 'date' is not a date" in err
+    code, _, err = run(capsys, "build", "--root", str(good), "--base-url", "not-a-url")
+    assert code == 2 and "--base-url" in err
+
+
+@pytest.mark.parametrize("argv", [["frobnicate"], ["build", "--no-such-flag"], ["new"], []])
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert "usage:" in err
+
+
+@pytest.mark.parametrize("command", ["build", "check", "new", "init"])
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert f"usage: briefgen {command}" in capsys.readouterr().out
+
+
+def test_missing_root_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "check", "--root", str(tmp_path / "nope"))
+    assert code == 2 and "not a folder" in err
+
+
+def test_new_writes_a_valid_briefing_and_never_overwrites(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_site({})
+    code, out, _ = run(capsys, "new", 'Talks: "Round 2" in Yerevan', "--date", "2024-05-08",
+                       "--root", str(root))
+    path = Path(out.strip())
+    assert code == 0 and path == root / "content/briefings/2024-05-08-talks-round-2-in-yerevan.md"
+    assert run(capsys, "check", "--root", str(root))[0] == 0
+    path.write_text(path.read_text() + "My edits.\n")
+    code, _, err = run(capsys, "new", 'Talks: "Round 2" in Yerevan', "--date", "2024-05-08",
+                       "--root", str(root))
+    assert code == 2 and "already exists" in err
+    assert path.read_text().endswith("My edits.\n")
+    code, out, _ = run(capsys, "build", "--root", str(root))
+    page = (root / "build/briefings/talks-round-2-in-yerevan/index.html").read_text()
+    assert "Talks: &#34;Round 2&#34; in Yerevan" in page
+
+
+def test_new_defaults_to_today(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site({})
+    _, out, _ = run(capsys, "new", "Hello", "--root", str(root))
+    assert Path(out.strip()).name == f"{dt.date.today().isoformat()}-hello.md"
+
+
+def test_init_makes_a_working_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "newsite"
+    code, _, _ = run(capsys, "init", str(folder))
+    assert code == 0
+    assert run(capsys, "check", "--strict", "--root", str(folder))[0] == 0
+    assert run(capsys, "build", "--root", str(folder))[0] == 0
+    assert (folder / "build/actors/jane-example/index.html").is_file()
+    code, _, err = run(capsys, "init", str(folder))
+    assert code == 2 and "never overwrites" in err
