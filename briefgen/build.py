@@ -28,6 +28,7 @@ from briefgen.render import (
 )
 from briefgen.resolve import resolve
 from briefgen.sitemodel import PageSpec, SiteModel, build_model, build_pages, menu
+from briefgen.sitemodel.model import mention_suggestions
 from briefgen.write import WriteStats, check_output_dir, write_site
 
 STATIC_DIR = "static"
@@ -70,6 +71,7 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None) 
     linked, problems = resolve(content, registry, config)
     diagnostics += problems
     bodies = render_bodies(linked)
+    diagnostics += mention_suggestions(linked, bodies)
     model = build_model(linked, bodies, drafts=drafts)
     pages, problems = build_pages(model)
     diagnostics += problems

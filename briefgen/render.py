@@ -19,8 +19,8 @@ import jinja2
 
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildError
-from briefgen.sitemodel.pages import PageSpec
-from briefgen.sitemodel.urls import output_path
+from briefgen.sitemodel.spec import PageSpec
+from briefgen.urls import output_path
 
 TEMPLATES_DIR = "templates"
 THEME = resources.files("briefgen") / "theme"

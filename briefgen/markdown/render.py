@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,15 +10,18 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from briefgen.markdown.mentions import ENV_KEY, Mention, MentionContext, mentions_plugin
 from briefgen.markdown.safety import is_safe_link
 
 
 @dataclass(frozen=True, slots=True)
 class RenderedBody:
-    """A body as HTML, with the plain text of its first paragraph (the default summary)."""
+    """A body as HTML, the plain text of its first paragraph (the default summary),
+    and the entities it mentions, in text order."""
 
     html: str
     first_paragraph: str
+    mentions: tuple[Mention, ...] = ()
 
 
 def make_markdown() -> MarkdownIt:
@@ -28,16 +30,18 @@ def make_markdown() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=4)
+    md.use(mentions_plugin)
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     return md
 
 
-def render_body(md: MarkdownIt, text: str, env: MutableMapping[str, Any] | None = None) -> RenderedBody:
-    """Parse once, take the first paragraph's text, render the same tokens to HTML."""
-    env = {} if env is None else env
+def render_body(md: MarkdownIt, text: str, mentions: MentionContext | None = None) -> RenderedBody:
+    """Parse once (finding mentions), take the first paragraph's text, render the same tokens."""
+    env: dict[str, Any] = {} if mentions is None else {ENV_KEY: mentions}
     tokens = md.parse(text, env)
     html = md.renderer.render(tokens, md.options, env)
-    return RenderedBody(html=html, first_paragraph=first_paragraph_text(tokens))
+    found = tuple(mentions.found) if mentions is not None else ()
+    return RenderedBody(html=html, first_paragraph=first_paragraph_text(tokens), mentions=found)
 
 
 def first_paragraph_text(tokens: list[Token]) -> str:

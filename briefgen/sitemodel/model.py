@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from briefgen.diagnostics import Diagnostic, suggestion
+from briefgen.entities import KIND_FOLDER, EntityRef
 from briefgen.markdown import RenderedBody
 from briefgen.resolve import Linked, ResolvedBriefing
+from briefgen.sitemodel.related import co_actors, related_briefings
+from briefgen.sitemodel.relations import PairRecord, build_relations
 from briefgen.slugs import slugify
 
 
@@ -25,6 +29,10 @@ class SiteModel:
     by_country: Mapping[str, tuple[int, ...]]
     by_tag: Mapping[str, tuple[int, ...]]
     tag_names: Mapping[str, str]
+    also_mentioned: Mapping[EntityRef, tuple[int, ...]]
+    related: tuple[tuple[int, ...], ...]
+    co_actors: Mapping[str, list[tuple[str, int]]]
+    relations: tuple[PairRecord, ...]
 
     def summary(self, item: ResolvedBriefing) -> str:
         body = self.bodies.get(item.briefing.source)
@@ -41,7 +49,10 @@ def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: b
     by_country: dict[str, list[int]] = {}
     by_tag: dict[str, list[int]] = {}
     tag_forms: dict[str, set[str]] = {}
+    also_mentioned: dict[EntityRef, list[int]] = {}
     for index, item in enumerate(published):
+        for entity in undeclared(item, bodies[item.briefing.source]):
+            also_mentioned.setdefault(entity, []).append(index)
         for actor in item.actors:
             by_actor.setdefault(actor, []).append(index)
         for country in item.countries:
@@ -59,4 +70,38 @@ def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: b
         by_country={k: tuple(v) for k, v in sorted(by_country.items())},
         by_tag={k: tuple(v) for k, v in sorted(by_tag.items())},
         tag_names={slug: min(forms) for slug, forms in sorted(tag_forms.items())},
+        also_mentioned={k: tuple(v) for k, v in sorted(also_mentioned.items())},
+        related=tuple(related_briefings(published)),
+        co_actors=co_actors(published),
+        relations=tuple(build_relations(published)),
     )
+
+
+def undeclared(item: ResolvedBriefing, body: RenderedBody) -> list[EntityRef]:
+    """Entities the body mentions that the front matter does not declare, in text order."""
+    declared = {EntityRef("actor", a) for a in item.actors} | {
+        EntityRef("country", c) for c in item.countries
+    }
+    return list(dict.fromkeys(m.entity for m in body.mentions if m.entity not in declared))
+
+
+def mention_suggestions(linked: Linked, bodies: Mapping[str, RenderedBody]) -> list[Diagnostic]:
+    """A suggestion for the first undeclared mention of each entity in each briefing."""
+    found: list[Diagnostic] = []
+    for item in linked.briefings:
+        briefing = item.briefing
+        body = bodies[briefing.source]
+        missing = set(undeclared(item, body))
+        for mention in body.mentions:
+            if mention.entity not in missing:
+                continue
+            missing.discard(mention.entity)
+            name = linked.registry.entity(mention.entity).name
+            key = KIND_FOLDER[mention.entity.kind]
+            via = "" if mention.form == name else f" (as '{mention.form}')"
+            found.append(suggestion(
+                briefing.source, briefing.body_line + mention.line - 1, 0,
+                f"{mention.entity.kind} '{name}' is mentioned{via} but not declared",
+                hint=f"add '{name}' to '{key}' in the front matter",
+            ))
+    return found

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterator
 
+from briefgen import urls
 from briefgen.diagnostics import Diagnostic, error
-from briefgen.sitemodel import urls
+from briefgen.entities import EntityRef
 from briefgen.sitemodel.model import SiteModel
-from briefgen.sitemodel.paginate import paginate
+from briefgen.sitemodel.paginate import list_pages, pick
+from briefgen.sitemodel.relation_pages import pair_summary, relation_pages
+from briefgen.sitemodel.spec import BUILT_IN, PageSpec
 from briefgen.sitemodel.views import (
     View,
     actor_link,
@@ -19,29 +20,17 @@ from briefgen.sitemodel.views import (
     tag_link,
 )
 
-BUILT_IN = "(built-in page)"
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """One output page: everything it shows is in `context` (plain data only)."""
-
-    url: str
-    template: str
-    context: Mapping[str, Any]
-    source: str = BUILT_IN
-    line: int = 0
-
 
 def build_pages(model: SiteModel) -> tuple[list[PageSpec], list[Diagnostic]]:
     """All pages, in URL order, and an error for each URL claimed twice."""
     card_list = [briefing_card(model, item) for item in model.briefings]
     pages = [
         *_home(model, card_list),
-        *_briefings(model),
+        *_briefings(model, card_list),
         *_actors(model, card_list),
         *_countries(model, card_list),
         *_tags(model, card_list),
+        *relation_pages(model, card_list),
         *_plain_pages(model),
         PageSpec(urls.NOT_FOUND, "404.html", {"page_title": "Page not found"}),
     ]
@@ -66,10 +55,6 @@ def _claim_urls(pages: list[PageSpec]) -> tuple[list[PageSpec], list[Diagnostic]
     return sorted(owners.values(), key=lambda p: p.url), diagnostics
 
 
-def _pick(card_list: list[View], positions: tuple[int, ...]) -> list[View]:
-    return [card_list[i] for i in positions]
-
-
 def _home(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
     config = model.linked.config
     yield PageSpec(urls.HOME, "home.html", {
@@ -82,15 +67,13 @@ def _home(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
             "countries": len(model.linked.registry.countries),
         },
     })
-    for part in paginate(urls.BRIEFINGS, card_list, config.page_size):
-        yield PageSpec(part.url, "briefings.html", {
-            "page_title": "All briefings", "briefings": list(part.items), "pager": part.pager,
-        })
+    yield from list_pages(urls.BRIEFINGS, "briefings.html", card_list, config.page_size,
+                          {"page_title": "All briefings"}, BUILT_IN)
 
 
-def _briefings(model: SiteModel) -> Iterator[PageSpec]:
+def _briefings(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
     config = model.linked.config
-    for item in model.briefings:
+    for position, item in enumerate(model.briefings):
         briefing = item.briefing
         body = model.bodies[briefing.source]
         yield PageSpec(urls.briefing_url(config, briefing), "briefing.html", {
@@ -118,18 +101,9 @@ def _briefings(model: SiteModel) -> Iterator[PageSpec]:
                 {"title": s.title, "publisher": s.publisher, "url": s.url, "date": s.date}
                 for s in briefing.sources
             ],
+            "related": pick(card_list, model.related[position]),
             "extra": dict(briefing.extra),
         }, source=briefing.source, line=briefing.slug_line)
-
-
-def _entity_list_pages(
-    model: SiteModel, url: str, template: str, positions: tuple[int, ...],
-    card_list: list[View], context: dict[str, Any], source: str,
-) -> Iterator[PageSpec]:
-    for part in paginate(url, _pick(card_list, positions), model.linked.config.page_size):
-        yield PageSpec(part.url, template,
-                       {**context, "briefings": list(part.items), "pager": part.pager},
-                       source=source)
 
 
 def _actors(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
@@ -158,10 +132,22 @@ def _actors(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
                 "body_html": model.bodies[actor.source].html,
                 "extra": dict(actor.extra),
             },
+            "co_actors": [
+                {**actor_link(model, other), "count": count}
+                for other, count in model.co_actors.get(actor.id, [])
+            ],
+            "also_mentioned": _also_mentioned(model, card_list, EntityRef("actor", actor.id)),
         }
-        yield from _entity_list_pages(model, urls.actor_url(actor.id), "actor.html",
-                                      model.by_actor.get(actor.id, ()), card_list, context,
-                                      actor.source)
+        yield from list_pages(urls.actor_url(actor.id), "actor.html",
+                              pick(card_list, model.by_actor.get(actor.id, ())),
+                              model.linked.config.page_size, context, actor.source)
+
+
+def _also_mentioned(model: SiteModel, card_list: list[View], entity: EntityRef) -> View:
+    """Briefings that mention the entity without declaring it: the newest page-full and a count."""
+    positions = model.also_mentioned.get(entity, ())
+    limit = model.linked.config.page_size
+    return {"briefings": pick(card_list, positions[:limit]), "total": len(positions)}
 
 
 def _actor_country(model: SiteModel, actor_id: str) -> View | None:
@@ -201,10 +187,14 @@ def _countries(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
                 "extra": dict(country.extra),
             },
             "actors": actors,
+            "relations": [
+                pair_summary(model, record) for record in model.relations if country.id in record.pair
+            ],
+            "also_mentioned": _also_mentioned(model, card_list, EntityRef("country", country.id)),
         }
-        yield from _entity_list_pages(model, urls.country_url(country.id), "country.html",
-                                      model.by_country.get(country.id, ()), card_list, context,
-                                      country.source)
+        yield from list_pages(urls.country_url(country.id), "country.html",
+                              pick(card_list, model.by_country.get(country.id, ())),
+                              model.linked.config.page_size, context, country.source)
 
 
 def _tags(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
@@ -216,9 +206,9 @@ def _tags(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
         ],
     })
     for slug, name in model.tag_names.items():
-        yield from _entity_list_pages(model, urls.tag_url(slug), "tag.html", model.by_tag[slug],
-                                      card_list, {"page_title": f"Tag: {name}", "tag": name},
-                                      BUILT_IN)
+        yield from list_pages(urls.tag_url(slug), "tag.html", pick(card_list, model.by_tag[slug]),
+                              model.linked.config.page_size,
+                              {"page_title": f"Tag: {name}", "tag": name}, BUILT_IN)
 
 
 def _plain_pages(model: SiteModel) -> Iterator[PageSpec]:
@@ -237,6 +227,7 @@ def menu(model: SiteModel) -> list[View]:
         {"title": "Briefings", "url": urls.BRIEFINGS},
         {"title": "Actors", "url": urls.ACTORS},
         {"title": "Countries", "url": urls.COUNTRIES},
+        {"title": "Relations", "url": urls.RELATIONS},
         {"title": "Tags", "url": urls.TAGS},
     ]
     pages = sorted((p for p in model.linked.pages if p.menu), key=lambda p: (p.weight, p.title, p.slug))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from briefgen.sitemodel.urls import numbered_page_url
+from briefgen.sitemodel.spec import PageSpec
+from briefgen.urls import numbered_page_url
 
 T = TypeVar("T")
 
@@ -34,3 +35,16 @@ def paginate(url: str, items: Sequence[T], page_size: int) -> list[Slice]:
         }
         slices.append(Slice(urls[index], items[index * page_size:(index + 1) * page_size], pager))
     return slices
+
+
+def pick(items: Sequence[T], positions: Sequence[int]) -> list[T]:
+    return [items[i] for i in positions]
+
+
+def list_pages(url: str, template: str, items: Sequence[Any], page_size: int,
+               context: Mapping[str, Any], source: str) -> Iterator[PageSpec]:
+    """A page (or several) showing `context` plus one slice of `items` as `briefings`."""
+    for part in paginate(url, items, page_size):
+        yield PageSpec(part.url, template,
+                       {**context, "briefings": list(part.items), "pager": part.pager},
+                       source=source)

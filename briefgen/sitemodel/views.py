@@ -11,8 +11,8 @@ from typing import Any
 
 from briefgen.resolve import ResolvedBriefing
 from briefgen.sitemodel.model import SiteModel
-from briefgen.sitemodel.urls import actor_url, briefing_url, country_url, tag_url
 from briefgen.slugs import slugify
+from briefgen.urls import actor_url, briefing_url, country_url, tag_url
 
 View = dict[str, Any]
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",

@@ -1,15 +1,21 @@
-"""The site map: every URL briefgen produces, and the file each one is written to."""
+"""The site map: every URL briefgen produces, and the file each one is written to.
+
+Every stage that links to a page asks this module for the URL."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from briefgen.config import SiteConfig
 from briefgen.content.models import Briefing
+from briefgen.entities import EntityRef
 
 HOME = "/"
 BRIEFINGS = "/briefings/"
 ACTORS = "/actors/"
 COUNTRIES = "/countries/"
 TAGS = "/tags/"
+RELATIONS = "/relations/"
 NOT_FOUND = "/404.html"
 
 
@@ -28,6 +34,27 @@ def actor_url(actor_id: str) -> str:
 
 def country_url(country_id: str) -> str:
     return f"{COUNTRIES}{country_id}/"
+
+
+def entity_url(entity: EntityRef) -> str:
+    return actor_url(entity.id) if entity.kind == "actor" else country_url(entity.id)
+
+
+def base_path(config: SiteConfig) -> str:
+    """The path part of base_url ('/' for a site at the root of its host)."""
+    path = urlsplit(config.base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def under_base(config: SiteConfig, url: str) -> str:
+    """A site URL ('/actors/x/') as linked from a page: under the base path."""
+    return base_path(config) + url.lstrip("/")
+
+
+def pair_url(a: str, b: str) -> str:
+    """One relation pair's page; the ids in sorted order, so each pair has one URL."""
+    first, second = sorted((a, b))
+    return f"{RELATIONS}{first}--{second}/"
 
 
 def tag_url(tag_slug: str) -> str:

@@ -1,0 +1,99 @@
+"""Pages of the country-relations index: `/relations/` and one page per pair."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from briefgen import urls
+from briefgen.sitemodel.model import SiteModel
+from briefgen.sitemodel.paginate import list_pages, pick
+from briefgen.sitemodel.relations import PairRecord
+from briefgen.sitemodel.spec import BUILT_IN, PageSpec
+from briefgen.sitemodel.views import View, actor_link, country_link, date_view
+
+
+def pair_summary(model: SiteModel, record: PairRecord) -> View:
+    """What a list shows of a pair: who, how they stand, how that moved, how much coverage."""
+    a, b = record.pair
+    newest = model.briefings[record.briefings[0]].briefing
+    return {
+        "a": country_link(model, a),
+        "b": country_link(model, b),
+        "label": f"{_name(model, a)} – {_name(model, b)}",
+        "url": urls.pair_url(a, b),
+        "status": record.current,
+        "previous": record.previous,
+        "trend": record.trend(model.linked.config.relation_vocabulary),
+        "last_change": date_view(record.last_change),
+        "last_activity": date_view(newest.date),
+        "count": len(record.briefings),
+    }
+
+
+def _name(model: SiteModel, country_id: str) -> str:
+    return model.linked.registry.countries[country_id].name
+
+
+def relation_pages(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
+    yield _index(model)
+    for record in model.relations:
+        yield from _pair_pages(model, record, card_list)
+
+
+def _index(model: SiteModel) -> PageSpec:
+    summaries = [pair_summary(model, record) for record in model.relations]
+    involved = sorted({c for record in model.relations for c in record.pair},
+                      key=lambda c: (_name(model, c).casefold(), c))
+    by_pair = {(s["a"]["id"], s["b"]["id"]): s for s in summaries}
+    rows = []
+    for row_country in involved:
+        cells: list[Any] = []
+        for column_country in involved:
+            found = by_pair.get((min(row_country, column_country), max(row_country, column_country)))
+            cells.append(None if found is None or row_country == column_country else {
+                "status": found["status"], "url": found["url"], "label": found["label"],
+            })
+        rows.append({"country": country_link(model, row_country), "cells": cells})
+    return PageSpec(urls.RELATIONS, "relations.html", {
+        "page_title": "Country relations",
+        "vocabulary": list(model.linked.config.relation_vocabulary),
+        "pairs": summaries,
+        "matrix": {"countries": [country_link(model, c) for c in involved], "rows": rows},
+    })
+
+
+def _pair_pages(model: SiteModel, record: PairRecord, card_list: list[View]) -> Iterator[PageSpec]:
+    summary = pair_summary(model, record)
+    history = [
+        {
+            "date": date_view(point.date),
+            "status": point.status,
+            "note": point.note,
+            "briefing": {
+                "title": model.briefings[point.position].briefing.title,
+                "url": card_list[point.position]["url"],
+            },
+        }
+        for point in record.points
+    ]
+    context = {
+        "page_title": f"Relations: {summary['label']}",
+        "pair": summary,
+        "history": history,
+        "vocabulary": list(model.linked.config.relation_vocabulary),
+        "actors": _pair_actors(model, record),
+    }
+    yield from list_pages(summary["url"], "pair.html", pick(card_list, record.briefings),
+                          model.linked.config.page_size, context, BUILT_IN)
+
+
+def _pair_actors(model: SiteModel, record: PairRecord) -> list[View]:
+    """Actors of either country declared in the pair's briefings, most frequent first."""
+    counts: dict[str, int] = {}
+    for position in record.briefings:
+        for actor in model.briefings[position].actors:
+            if model.linked.actor_country.get(actor) in record.pair:
+                counts[actor] = counts.get(actor, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [{**actor_link(model, actor), "count": count} for actor, count in ranked]
