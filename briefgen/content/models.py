@@ -58,10 +58,10 @@ class Briefing:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
-    def sort_key(self) -> tuple[str, str, str]:
-        """Chronological order, ties broken by time of day, then slug."""
+    def moment(self) -> tuple[str, str]:
+        """When it was published, as sortable text: the date, then the time if given."""
         clock = self.time.isoformat() if self.time else ""
-        return (self.date.isoformat(), clock, self.slug)
+        return (self.date.isoformat(), clock)
 
 
 @dataclass(frozen=True)

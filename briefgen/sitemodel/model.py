@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from briefgen.diagnostics import Diagnostic, suggestion
@@ -40,11 +40,7 @@ class SiteModel:
 
 
 def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: bool) -> SiteModel:
-    published = sorted(
-        (b for b in linked.briefings if drafts or not b.briefing.draft),
-        key=lambda b: b.briefing.sort_key,
-        reverse=True,
-    )
+    published = newest_first(b for b in linked.briefings if drafts or not b.briefing.draft)
     by_actor: dict[str, list[int]] = {}
     by_country: dict[str, list[int]] = {}
     by_tag: dict[str, list[int]] = {}
@@ -75,6 +71,12 @@ def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: b
         co_actors=co_actors(published),
         relations=tuple(build_relations(published)),
     )
+
+
+def newest_first(items: Iterable[ResolvedBriefing]) -> list[ResolvedBriefing]:
+    """Newest date (and time) first; on the same moment, slugs in alphabetical order."""
+    by_slug = sorted(items, key=lambda b: b.briefing.slug)
+    return sorted(by_slug, key=lambda b: b.briefing.moment, reverse=True)
 
 
 def undeclared(item: ResolvedBriefing, body: RenderedBody) -> list[EntityRef]:

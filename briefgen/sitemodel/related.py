@@ -28,8 +28,8 @@ def entity_keys(item: ResolvedBriefing) -> list[Key]:
 def related_briefings(briefings: Sequence[ResolvedBriefing], k: int = RELATED_COUNT) -> list[tuple[int, ...]]:
     """For each briefing (by position), up to `k` positions of related ones, best first.
 
-    `briefings` is newest first, so among equal scores the lower position (the
-    more recent briefing, then the higher slug order of `sort_key`) wins.
+    `briefings` is newest first (same moment: slugs alphabetical), so among equal
+    scores the lower position wins: the more recent briefing, then the slug.
     """
     postings: dict[Key, list[int]] = {}
     keys = [entity_keys(item) for item in briefings]

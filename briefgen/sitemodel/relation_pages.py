@@ -20,7 +20,7 @@ def pair_summary(model: SiteModel, record: PairRecord) -> View:
     return {
         "a": country_link(model, a),
         "b": country_link(model, b),
-        "label": f"{_name(model, a)} – {_name(model, b)}",
+        "label": f"{_name(model, a)} \u2013 {_name(model, b)}",
         "url": urls.pair_url(a, b),
         "status": record.current,
         "previous": record.previous,

@@ -1,0 +1,166 @@
+"""Declared and mentioned entities, related briefings, co-actors and pagination."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefgen.build import build_site, check_site, load_site
+from briefgen.content.models import Briefing
+from briefgen.diagnostics import Severity
+from briefgen.resolve import ResolvedBriefing
+from briefgen.sitemodel.related import entity_keys, related_briefings
+from tests.conftest import ACTORS_AND_COUNTRIES, MakeSite, briefing
+
+
+def test_undeclared_mention_is_a_suggestion_with_line_and_alias(make_site: MakeSite) -> None:
+    body = "Intro line.\n\nTalks with Putin's aides\nin Moscow went on.\n"
+    root = make_site({
+        **ACTORS_AND_COUNTRIES,
+        "content/briefings/x.md": briefing(countries="[Russia]", body=body),
+    })
+    report = check_site(root)
+    [d] = [d for d in report.diagnostics if d.severity is Severity.SUGGESTION]
+    assert (d.path, d.line) == ("content/briefings/x.md", 8)
+    assert d.message == "actor 'Vladimir Putin' is mentioned (as 'Putin') but not declared"
+    assert not report.failed(strict=True)
+
+
+def test_also_mentioned_in_on_entity_pages(make_site: MakeSite) -> None:
+    root = make_site({
+        **ACTORS_AND_COUNTRIES,
+        "content/briefings/declares.md": briefing("Declares him", "2024-01-01", actors="[Putin]",
+                                                  body="Putin spoke.\n"),
+        "content/briefings/mentions.md": briefing("Only mentions him", "2024-02-01",
+                                                  body="Putin spoke.\n"),
+    })
+    build_site(root)
+    page = (root / "build/actors/vladimir-putin/index.html").read_text()
+    main, _, also = page.partition("Also mentioned in")
+    assert "Declares him" in main and "Only mentions him" not in main
+    assert "Only mentions him" in also and "Declares him" not in also
+
+
+def fake(slug: str, date: str, actors: tuple[str, ...], countries: tuple[str, ...] = ()) -> ResolvedBriefing:
+    import datetime as dt
+
+    record = Briefing(source=slug, slug=slug, title=slug, date=dt.date.fromisoformat(date), time=None,
+                      updated=None, summary="", draft=False, tags=(), actors=(), countries=(),
+                      relations=(), sources=(), aliases=(), body="", body_line=1)
+    return ResolvedBriefing(record, actors, countries, ())
+
+
+def test_related_prefers_rare_shared_entities_then_recency_then_slug() -> None:
+    items = [  # newest first, as the site model orders them
+        fake("b-common", "2024-06-01", ("common",)),
+        fake("a-common", "2024-06-01", ("common",)),
+        fake("target", "2024-05-01", ("rare", "common")),
+        fake("c-common", "2024-04-01", ("common", "other")),
+        fake("rare-old", "2020-01-01", ("rare",)),
+        *(fake(f"f{i}", "2019-01-01", ("common",)) for i in range(5)),
+    ]
+    related = related_briefings(items)
+    names = [items[p].briefing.slug for p in related[2]]
+    assert names == ["rare-old", "b-common", "a-common", "c-common", "f0"]
+    assert related[4] == (2,)  # rare-old's only relative is the target
+
+
+def naive_related(items: list[ResolvedBriefing], k: int = 5) -> list[tuple[int, ...]]:
+    df: dict[tuple[str, str], int] = {}
+    for item in items:
+        for key in entity_keys(item):
+            df[key] = df.get(key, 0) + 1
+    weight = {key: math.log1p(len(items) / n) for key, n in df.items()}
+    result = []
+    for i, item in enumerate(items):
+        mine = set(entity_keys(item))
+        ordered = sorted(mine, key=lambda key: (-weight[key], key))
+        scores = []
+        for j, other in enumerate(items):
+            shared = mine & set(entity_keys(other))
+            if j != i and shared:
+                scores.append((-round(sum(weight[key] for key in ordered if key in shared), 9), j))
+        result.append(tuple(j for _, j in sorted(scores)[:k]))
+    return result
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 12), min_size=1, max_size=4), min_size=1, max_size=40))
+def test_related_top_k_equals_brute_force(entity_lists: list[list[int]]) -> None:
+    items = [fake(f"s{i:03d}", "2024-01-01", tuple(dict.fromkeys(f"e{e}" for e in ents)))
+             for i, ents in enumerate(entity_lists)]
+    assert related_briefings(items) == naive_related(items)
+
+
+def test_briefing_page_lists_related(make_site: MakeSite) -> None:
+    root = make_site({
+        **ACTORS_AND_COUNTRIES,
+        "content/briefings/a.md": briefing("Alpha", "2024-01-01", actors="[Putin]"),
+        "content/briefings/b.md": briefing("Beta", "2024-02-01", actors="[Putin]"),
+        "content/briefings/c.md": briefing("Gamma", "2024-03-01", actors="[Pashinyan]"),
+    })
+    build_site(root)
+    page = (root / "build/briefings/a/index.html").read_text()
+    related = page.split('id="related"')[1]
+    assert "Beta" in related and "Gamma" not in related
+
+
+def test_co_actors_ranked_by_count(make_site: MakeSite) -> None:
+    root = make_site({
+        **ACTORS_AND_COUNTRIES,
+        "content/actors/x.md": "---\nname: Xavier Example\n---\n",
+        "content/briefings/a.md": briefing("A", "2024-01-01", actors="[Putin, Pashinyan]"),
+        "content/briefings/b.md": briefing("B", "2024-01-02", actors="[Putin, Pashinyan, Xavier Example]"),
+    })
+    site = load_site(root)
+    assert site.model.co_actors["vladimir-putin"] == [("nikol-pashinyan", 2), ("x", 1)]
+    build_site(root)
+    page = (root / "build/actors/vladimir-putin/index.html").read_text()
+    assert page.index("Nikol Pashinyan") < page.index("Xavier Example")
+
+
+def many(count: int) -> dict[str, str]:
+    return {
+        f"content/briefings/b{i:03d}.md": briefing(f"Briefing {i:03d}", f"2024-01-{1 + i % 28:02d}",
+                                                   actors="[Putin]", tags="[bulk]",
+                                                   countries="[Russia, Armenia]")
+        for i in range(count)
+    }
+
+
+def test_exactly_one_page_full_does_not_paginate(make_site: MakeSite) -> None:
+    root = make_site({**ACTORS_AND_COUNTRIES, **many(50)})
+    build_site(root)
+    out = root / "build"
+    for url in ("actors/vladimir-putin", "countries/russia", "tags/bulk", "relations/armenia--russia",
+                "briefings"):
+        assert (out / url / "index.html").read_text().count('class="card"') == 50, url
+        assert not (out / url / "page").exists(), url
+
+
+def test_one_more_than_a_page_full_paginates(make_site: MakeSite) -> None:
+    root = make_site({**ACTORS_AND_COUNTRIES, **many(51)})
+    build_site(root)
+    out = root / "build"
+    for url in ("actors/vladimir-putin", "countries/russia", "tags/bulk", "relations/armenia--russia",
+                "briefings"):
+        first = (out / url / "index.html").read_text()
+        second = (out / url / "page/2/index.html").read_text()
+        assert first.count('class="card"') == 50 and second.count('class="card"') == 1, url
+        assert f'href="/{url}/page/2/" rel="next"' in first
+        assert f'href="/{url}/" rel="prev"' in second
+        assert not (out / url / "page/3").exists()
+        assert not (out / url / "page/1").exists()
+    assert "Briefing 000" not in (out / "actors/vladimir-putin/index.html").read_text() or \
+        "Briefing 000" not in (out / "actors/vladimir-putin/page/2/index.html").read_text()
+
+
+def test_page_size_option(make_site: MakeSite) -> None:
+    root = make_site({
+        **ACTORS_AND_COUNTRIES, **many(7),
+        "site.yaml": "title: T\noptions:\n  page_size: 3\n",
+    })
+    build_site(root)
+    assert (root / "build/actors/vladimir-putin/page/3/index.html").read_text().count('class="card"') == 1
