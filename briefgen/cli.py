@@ -50,6 +50,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, metavar="DIR",
                        help=f"output folder (default: ROOT/{OUTPUT_DIR})")
     build.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    build.add_argument("--no-cache", action="store_true",
+                       help="ignore and do not update the build cache (.briefgen-cache/)")
 
     check = commands.add_parser("check", parents=[common], help="validate the content, write nothing",
                                 description="Load and validate every file; exit 1 on errors.")
@@ -115,13 +117,17 @@ def _build(args: argparse.Namespace) -> int:
         if interactive:
             print(f"briefgen: {message}", file=sys.stderr)
 
+    def warn(message: str) -> None:
+        if not args.quiet:
+            print(f"briefgen: warning: {message}", file=sys.stderr)
+
     result = build_site(root, args.output, drafts=args.drafts, base_url=args.base_url,
-                        progress=progress)
+                        use_cache=not args.no_cache, progress=progress, warn=warn)
     _print_report(result.report, sys.stderr, quiet=args.quiet)
     if not args.quiet:
         stats = result.stats
         print(f"built {result.pages} pages: {stats.written} files written, {stats.unchanged} unchanged, "
-              f"{stats.removed} removed in {result.seconds:.2f}s")
+              f"{stats.removed} removed in {result.seconds:.2f}s ({result.rendered} pages rendered)")
     return EXIT_OK
 
 

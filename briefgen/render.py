@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from briefgen import __version__
+from briefgen.cache import data_digest, digest
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildError
 from briefgen.sitemodel.spec import PageSpec
@@ -89,6 +91,27 @@ def _asset_key(path: str) -> str:
     name = PurePosixPath(path)
     stem = name.stem.rsplit(".", 1)[0]
     return stem + name.suffix
+
+
+def templates_digest(root: Path) -> bytes:
+    """One digest of every template a page could use: the site's, then the theme's."""
+    parts: list[bytes] = []
+    for label, folder in (("site", root / TEMPLATES_DIR), ("theme", Path(str(THEME / "templates")))):
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            parts += [f"{label}/{path.relative_to(folder).as_posix()}".encode(), path.read_bytes()]
+    return digest(*parts)
+
+
+def render_inputs_digest(root: Path, site: Mapping[str, Any]) -> bytes:
+    """What every page shares: briefgen's version, the templates and the site data."""
+    return digest(__version__.encode(), templates_digest(root), data_digest(dict(site)))
+
+
+def page_digest(shared: bytes, page: PageSpec) -> bytes:
+    """A page's output is a function of this digest: equal digests, equal bytes."""
+    return digest(shared, page.url.encode(), page.template.encode(), data_digest(dict(page.context)))
 
 
 def render_page(env: jinja2.Environment, page: PageSpec) -> OutputFile:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -65,21 +65,32 @@ def validate_paths(out_dir: Path, files: Sequence[OutputFile]) -> None:
         seen.add(file.path)
 
 
-def write_site(out_dir: Path, files: Sequence[OutputFile]) -> WriteStats:
+def write_site(out_dir: Path, files: Sequence[OutputFile], keep: Collection[str] = ()) -> WriteStats:
+    """Make `out_dir` hold exactly `files` plus the already correct files named in `keep`."""
     validate_paths(out_dir, files)
     if not out_dir.exists():
         return _write_fresh(out_dir, files)
     existing = _existing_files(out_dir)
-    wanted = {f.path for f in files}
+    kept = set(keep) & existing
+    if len(kept) != len(keep):
+        raise BuildError("internal error: a file to keep is missing from the output")
     if any(_blocked(out_dir, f.path, existing) for f in files):
-        return _swap_whole(out_dir, files)
+        return _swap_whole(out_dir, files) if not keep else _refuse_swap()
     changed = [f for f in files if not _same(out_dir / f.path, f.data)]
     _commit(out_dir, changed)
-    stale = sorted(existing - wanted)
+    stale = sorted(existing - {f.path for f in files} - kept)
     for path in stale:
         (out_dir / path).unlink()
     _remove_empty_dirs(out_dir, stale)
-    return WriteStats(len(changed), len(files) - len(changed), len(stale))
+    return WriteStats(len(changed), len(files) - len(changed) + len(kept), len(stale))
+
+
+class SwapNeeded(BuildError):
+    """The output's shape changed (a file where a folder was); rebuild without kept files."""
+
+
+def _refuse_swap() -> WriteStats:
+    raise SwapNeeded("the output folder's layout changed; a full rewrite is needed")
 
 
 def _write_fresh(out_dir: Path, files: Sequence[OutputFile]) -> WriteStats:

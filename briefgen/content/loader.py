@@ -6,11 +6,13 @@ worker process or be cached by the bytes' hash.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from briefgen.cache import BuildCache, RecordEntry
 from briefgen.content.models import Actor, Briefing, Content, Country, Page
 from briefgen.content.records import read_actor, read_briefing, read_country, read_page
 from briefgen.diagnostics import Diagnostic, warning
@@ -96,13 +98,43 @@ def assemble(records: Iterable[Record]) -> Content:
     )
 
 
-def load_content(root: Path) -> tuple[Content, list[Diagnostic]]:
-    """Read every content file under `root/content`; all problems are returned, none raised."""
+def load_content(root: Path, cache: BuildCache | None = None) -> tuple[Content, list[Diagnostic]]:
+    """Read every content file under `root/content`; all problems are returned, none raised.
+
+    With a cache, a file whose size and mtime are unchanged is not read again,
+    and one whose bytes are unchanged is not parsed again.
+    """
     files, diagnostics = discover(root)
     records: list[Record] = []
     for file in files:
-        record, problems = read_record(file.kind, file.path, (root / file.path).read_bytes())
+        if cache is None:
+            record, problems = read_record(file.kind, file.path, (root / file.path).read_bytes())
+        else:
+            record, problems = _cached_record(root, file, cache)
         diagnostics.extend(problems)
         if record is not None:
             records.append(record)
+    if cache is not None:
+        wanted = {f.path for f in files}
+        for gone in [path for path in cache.records if path not in wanted]:
+            del cache.records[gone]
+            cache.dirty = True
     return assemble(records), diagnostics
+
+
+def _cached_record(root: Path, file: SourceFile, cache: BuildCache) -> tuple[Record | None, list[Diagnostic]]:
+    path = root / file.path
+    stat = path.stat()
+    entry = cache.records.get(file.path)
+    if (entry is not None and entry.size == stat.st_size and entry.mtime_ns == stat.st_mtime_ns
+            and not cache.is_racy(stat.st_mtime_ns)):
+        return entry.value  # type: ignore[no-any-return]
+    raw = path.read_bytes()
+    digest = hashlib.blake2b(file.kind.encode() + b"\0" + raw, digest_size=20).hexdigest()
+    if entry is not None and entry.digest == digest:
+        value = entry.value
+    else:
+        value = read_record(file.kind, file.path, raw)
+    cache.records[file.path] = RecordEntry(stat.st_size, stat.st_mtime_ns, digest, value)
+    cache.dirty = True
+    return value  # type: ignore[no-any-return]

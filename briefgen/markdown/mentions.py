@@ -41,6 +41,7 @@ class MentionContext:
     itself: EntityRef | None = None
     found: list[Mention] = field(default_factory=list)
     linked: set[EntityRef] = field(default_factory=set)
+    searched: list[str] = field(default_factory=list)
 
     def should_link(self, entity: EntityRef) -> bool:
         if self.link_mode == "none" or entity == self.itself:
@@ -80,6 +81,7 @@ def _scan_children(children: list[Token], line: int, context: MentionContext) ->
         if child.type != "text" or link_depth > 0:
             result.append(child)
             continue
+        context.searched.append(child.content)
         result.extend(_split_text(child, line, context))
         line += child.content.count("\n")
     return result
@@ -113,6 +115,14 @@ def _split_text(token: Token, line: int, context: MentionContext) -> list[Token]
     if cursor < len(text):
         pieces.append(_text(text[cursor:], token.level))
     return pieces
+
+
+SEARCH_SEPARATOR = "\x00"
+
+
+def searched_text(context: MentionContext) -> str:
+    """Every text the matcher saw, joined so that no name can match across two of them."""
+    return SEARCH_SEPARATOR.join(context.searched)
 
 
 def _text(content: str, level: int) -> Token:

@@ -1,0 +1,266 @@
+"""Incremental builds are correct: after any sequence of edits, the output is
+byte-identical to a clean build of the final state (property-based)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from briefgen.build import build_site
+from briefgen.cache import CACHE_DIR, BuildCache, cache_path, load_cache
+from briefgen.errors import ContentError
+from tests.conftest import REPO
+
+COUNTRIES = ["armenia", "russia", "georgia", "turkey"]
+STATUSES = ["allied", "neutral", "strained", "hostile"]
+WORDS = ["talks", "border", "summit", "trade", "peace", "sanctions", "pipeline", "election"]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class Site:
+    """A small site held as text, written to disk file by file as it changes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files: dict[str, str] = {}
+        self.actors: dict[str, list[str]] = {}
+        self.briefings: dict[str, dict[str, object]] = {}
+        self.counter = 0
+        self.put("site.yaml", "title: Prop\nbase_url: https://example.org/\noptions:\n  page_size: 2\n")
+        for cid in COUNTRIES:
+            self.put(f"content/countries/{cid}.md",
+                     f"---\nname: {cid.title()}\ncode: {cid[:2].upper()}\naliases: [{cid.title()}n]\n---\n")
+        for n in range(3):
+            self.add_actor(n)
+
+    def put(self, path: str, text: str) -> None:
+        self.files[path] = text
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+
+    def drop(self, path: str) -> None:
+        del self.files[path]
+        (self.root / path).unlink()
+
+    def add_actor(self, n: int) -> None:
+        aid = f"actor-{n}"
+        if aid not in self.actors:
+            self.actors[aid] = [f"Surname{n}"]
+            self.write_actor(aid)
+
+    def write_actor(self, aid: str) -> None:
+        n = aid.split("-")[1]
+        aliases = ", ".join(self.actors[aid])
+        self.put(f"content/actors/{aid}.md",
+                 f"---\nname: Person {n}\naliases: [{aliases}]\ncountry: {COUNTRIES[int(n) % 4]}\n---\n"
+                 f"Profile of Person {n}; see Armenia.\n")
+
+    def write_briefing(self, name: str) -> None:
+        b = self.briefings[name]
+        relations = "".join(f"\n  - between: [{a}, {c}]\n    status: {s}" for a, c, s in b["relations"])  # type: ignore[attr-defined]
+        self.put(f"content/briefings/{name}.md",
+                 f"---\ntitle: {b['title']}\ndate: {b['date']}\nactors: [{', '.join(b['actors'])}]\n"  # type: ignore[arg-type]
+                 f"countries: [{', '.join(b['countries'])}]\ntags: [{b['tag']}]\n"  # type: ignore[arg-type]
+                 f"relations: {relations or '[]'}\n---\n{b['body']}\n")
+
+    def apply(self, op: tuple[int, ...]) -> None:
+        kind, a, b, c = op
+        names = sorted(self.briefings)
+        actors = sorted(self.actors)
+        if kind == 0 or not names:  # add a briefing
+            self.counter += 1
+            name = f"2024-0{1 + a % 9}-{10 + b % 18:02d}-{WORDS[c % len(WORDS)]}-{self.counter}"
+            self.briefings[name] = {
+                "title": f"{WORDS[a % 8].title()} {WORDS[b % 8]}", "date": name[:10],
+                "actors": actors[: 1 + a % max(1, len(actors))],
+                "countries": COUNTRIES[b % 2: 2 + b % 3],
+                "tag": WORDS[c % 3], "relations": [], "body": f"Person {a % 3} met Surname{b % 3} in Georgia.",
+            }
+            self.write_briefing(name)
+        elif kind == 1:  # edit a body
+            name = names[a % len(names)]
+            self.briefings[name]["body"] = f"Revised: {WORDS[b % 8]} with Person {c % 5} and Turkeyn."
+            self.write_briefing(name)
+        elif kind == 2:  # rename (a new slug and URL)
+            name = names[a % len(names)]
+            self.counter += 1
+            new = f"{name[:10]}-renamed-{b}-{self.counter}"
+            self.briefings[new] = self.briefings.pop(name)
+            self.drop(f"content/briefings/{name}.md")
+            self.write_briefing(new)
+        elif kind == 3:  # delete
+            name = names[a % len(names)]
+            del self.briefings[name]
+            self.drop(f"content/briefings/{name}.md")
+        elif kind == 4:  # change an actor's aliases
+            aid = actors[a % len(actors)]
+            self.actors[aid] = [f"Surname{aid.split('-')[1]}"] + ([f"Alias{b}x{aid[-1]}"] if b % 2 else [])
+            self.write_actor(aid)
+        elif kind == 5:  # state or restate a relation
+            name = names[a % len(names)]
+            pair = (COUNTRIES[b % 4], COUNTRIES[(b + 1 + c % 3) % 4])
+            self.briefings[name]["relations"] = [(*pair, STATUSES[c % 4])]
+            self.write_briefing(name)
+        elif kind == 6:  # add an actor, or remove one nobody declares
+            if a % 2 or len(actors) < 2:
+                self.add_actor(3 + b % 3)
+            else:
+                aid = actors[b % len(actors)]
+                for item in self.briefings.values():
+                    if aid in item["actors"]:  # type: ignore[operator]
+                        item["actors"] = [x for x in item["actors"] if x != aid]  # type: ignore[attr-defined]
+                for name in names:
+                    self.write_briefing(name)
+                del self.actors[aid]
+                self.drop(f"content/actors/{aid}.md")
+        elif kind == 7:  # edit, add or remove a template override
+            path = "templates/partials/footer.html"
+            if a % 3 == 0 and path in self.files:
+                self.drop(path)
+            else:
+                self.put(path, f"<footer>Footer v{b} of {{{{ site.title }}}}</footer>\n")
+        elif kind == 8:  # change the site's options
+            mode = ["first", "all", "none"][a % 3]
+            self.put("site.yaml", f"title: Prop {b % 2}\nbase_url: https://example.org/\n"
+                                  f"options:\n  page_size: {2 + c % 2}\n  mention_links: {mode}\n")
+
+
+OPERATIONS = st.tuples(st.integers(0, 8), st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(OPERATIONS, min_size=1, max_size=7))
+def test_incremental_equals_clean_after_any_edits(operations: list[tuple[int, ...]]) -> None:
+    with tempfile.TemporaryDirectory() as temp:
+        base = Path(temp)
+        site = Site(base / "site")
+        memory = BuildCache()
+        build_site(site.root, base / "inc", use_cache=True)
+        build_site(site.root, base / "mem", cache=memory)
+        for op in operations:
+            site.apply(op)
+            build_site(site.root, base / "inc", use_cache=True)
+            build_site(site.root, base / "mem", cache=memory)
+        build_site(site.root, base / "clean")
+        clean = snapshot(base / "clean")
+        assert snapshot(base / "inc") == clean
+        assert snapshot(base / "mem") == clean
+
+
+def test_nothing_changed_renders_nothing(tmp_path: Path) -> None:
+    site = Site(tmp_path / "site")
+    site.apply((0, 1, 2, 3))
+    first = build_site(site.root, use_cache=True)
+    again = build_site(site.root, use_cache=True)
+    assert first.rendered == first.pages
+    assert again.rendered == 0 and again.stats.written == 0
+
+
+def test_one_edit_renders_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    site = Site(tmp_path / "site")
+    for n in range(6):
+        site.apply((0, n, n + 1, n))
+    build_site(site.root, use_cache=True)
+    name = sorted(site.briefings)[0]
+    site.briefings[name]["body"] = "A new body."
+    site.write_briefing(name)
+    result = build_site(site.root, use_cache=True)
+    assert 1 <= result.rendered < result.pages / 2
+    assert result.stats.written >= 1
+
+
+def test_template_edit_rerenders_everything(tmp_path: Path) -> None:
+    site = Site(tmp_path / "site")
+    site.apply((0, 1, 2, 3))
+    build_site(site.root, use_cache=True)
+    site.apply((7, 1, 1, 1))
+    result = build_site(site.root, use_cache=True)
+    assert result.rendered == result.pages
+
+
+def test_hand_edited_output_is_repaired(tmp_path: Path) -> None:
+    site = Site(tmp_path / "site")
+    site.apply((0, 1, 2, 3))
+    build_site(site.root, use_cache=True)
+    page = site.root / "build/index.html"
+    good = page.read_bytes()
+    page.write_bytes(b"vandalised")
+    build_site(site.root, use_cache=True)
+    assert page.read_bytes() == good
+
+
+@pytest.mark.parametrize("damage", [
+    b"garbage",
+    b"briefgen-cache\n0:0.0:3.0\n" + b"x" * 10,
+    None,  # a valid header with a payload that builds a foreign object
+])
+def test_corrupt_or_foreign_cache_is_discarded_with_a_warning(tmp_path: Path, damage: bytes | None) -> None:
+    site = Site(tmp_path / "site")
+    site.apply((0, 1, 2, 3))
+    build_site(site.root, use_cache=True)
+    path = cache_path(site.root)
+    if damage is None:
+        import os
+        import pickle
+
+        header = path.read_bytes().split(b"\n", 2)
+        payload = pickle.dumps(os.system, protocol=5)
+        damage = header[0] + b"\n" + header[1] + b"\n" + payload
+    path.write_bytes(damage)
+    warnings: list[str] = []
+    assert load_cache(site.root, warnings.append).records == {}
+    assert len(warnings) == 1 and "discarding" in warnings[0]
+    before = snapshot(site.root / "build")
+    result = build_site(site.root, use_cache=True, warn=warnings.append)
+    assert result.rendered == result.pages
+    assert snapshot(site.root / "build") == before
+    assert load_cache(site.root, warnings.append).records, "a good cache replaced the bad one"
+
+
+def test_no_cache_option_neither_reads_nor_writes(tmp_path: Path) -> None:
+    site = Site(tmp_path / "site")
+    site.apply((0, 1, 2, 3))
+    build_site(site.root)
+    assert not (site.root / CACHE_DIR).exists()
+
+
+def test_failed_build_keeps_output_and_then_recovers(tmp_path: Path) -> None:
+    site = Site(tmp_path / "site")
+    site.apply((0, 1, 2, 3))
+    build_site(site.root, use_cache=True)
+    before = snapshot(site.root / "build")
+    site.put("content/briefings/broken.md", "---\ntitle: x\n---\n")
+    with pytest.raises(ContentError):
+        build_site(site.root, use_cache=True)
+    assert snapshot(site.root / "build") == before
+    site.drop("content/briefings/broken.md")
+    assert build_site(site.root, use_cache=True).rendered == 0
+
+
+def test_example_site_incremental_matches_clean(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "example"
+    for name in ("site.yaml", "content", "templates"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            root.mkdir(exist_ok=True)
+            shutil.copyfile(source, root / name)
+    build_site(root, use_cache=True)
+    actor = root / "content/actors/dmitry-peskov.md"
+    text = actor.read_text().replace("aliases: [Peskov,", "aliases: [Kremlin Spokesman Peskov, Peskov,")
+    actor.write_text(text)
+    build_site(root, use_cache=True)
+    build_site(root, tmp_path / "clean")
+    assert snapshot(root / "build") == snapshot(tmp_path / "clean")
