@@ -83,7 +83,8 @@ class Site:
                 "title": f"{WORDS[a % 8].title()} {WORDS[b % 8]}", "date": name[:10],
                 "actors": actors[: 1 + a % max(1, len(actors))],
                 "countries": COUNTRIES[b % 2: 2 + b % 3],
-                "tag": WORDS[c % 3], "relations": [], "body": f"Person {a % 3} met Surname{b % 3} in Georgia.",
+                "tag": WORDS[c % 3], "relations": [],
+                "body": f"Person {a % 3} met Surname{b % 3} in Georgia.",
             }
             self.write_briefing(name)
         elif kind == 1:  # edit a body
