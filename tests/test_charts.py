@@ -59,8 +59,7 @@ def pair_url(a: str, b: str) -> str:
 
 
 def cells_of(relations: Sequence[tuple[str, str, str]]) -> dict[tuple[str, str], ChartCell]:
-    return {tuple(sorted((a, b))): ChartCell(status, pair_url(a, b), "")  # type: ignore[misc]
-            for a, b, status in relations}
+    return {(min(a, b), max(a, b)): ChartCell(status, pair_url(a, b), "") for a, b, status in relations}
 
 
 def edges_of(relations: Sequence[tuple[str, str, str]]) -> list[ChartEdge]:
@@ -122,6 +121,12 @@ def status_groups(root: ET.Element) -> dict[str, tuple[ET.Element, ET.Element]]:
     return found
 
 
+def description(root: ET.Element) -> str:
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None
+    return desc.text or ""
+
+
 def tooltip(element: ET.Element) -> str:
     title = element.find(f"{SVG}title")
     assert title is not None
@@ -177,8 +182,7 @@ def test_names_titles_and_urls_are_escaped() -> None:
     hostile_title = '</title><script>alert("x")</script> & Ελλάδα'
     for svg in (matrix(title=hostile_title), network(title=hostile_title)):
         root = parse(svg)
-        assert root.find(f"{SVG}title") is not None
-        assert root.find(f"{SVG}title").text == hostile_title  # type: ignore[union-attr]
+        assert tooltip(root) == hostile_title
         assert not list(root.iter(f"{SVG}script"))
         shown = texts(root)
         for name in (TRICKY, "日本", "Ελλάδα", "Armenia"):
@@ -213,6 +217,11 @@ def shuffled(seed: int) -> tuple[list[ChartCountry], list[tuple[str, str, str]],
     rng.shuffle(countries)
     rng.shuffle(relations)
     rng.shuffle(points)
+    # Statements of one day keep their given order: that order decides the current status.
+    for day in {p.date for p in points}:
+        slots = [k for k, p in enumerate(points) if p.date == day]
+        for slot, point in zip(slots, [p for p in POINTS if p.date == day], strict=True):
+            points[slot] = point
     relations = [(b, a, s) if rng.random() < 0.5 else (a, b, s) for a, b, s in relations]
     return countries, relations, points
 
@@ -390,6 +399,22 @@ def test_matrix_refuses_data_it_cannot_draw() -> None:
         draw({}, [*COUNTRIES, COUNTRIES[0]])
 
 
+def test_pairs_covered_without_a_status_are_drawn_faint_and_named_so() -> None:
+    relations = [("armenia", "ukraine", ""), ("armenia", "russia", "strained")]
+    countries = [*COUNTRIES, ChartCountry("ukraine", "Ukraine", "/countries/ukraine/")]
+    for root in (parse(matrix(countries, relations)), parse(network(countries, relations))):
+        found = status_groups(root)
+        link, group = found[pair_url("armenia", "ukraine")]
+        assert group.attrib["class"] == "status-none"
+        assert "#8c959f" in group.attrib.values()
+        assert tooltip(link) == "Armenia \u2013 Ukraine: covered, no status stated"
+        assert found[pair_url("armenia", "russia")][1].attrib["class"] == "status-strained"
+        assert "covered, no status stated" in texts(root)
+    assert "covered, no status stated" not in texts(parse(matrix()))
+    with pytest.raises(ValueError, match="not in the vocabulary"):
+        timeline([TimelinePoint("2024-05-08", "", "/a/", "a")])
+
+
 # -- empty charts --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("svg", [
@@ -497,24 +522,39 @@ def step_vertices(root: ET.Element) -> list[tuple[float, float]]:
 
 
 def test_timeline_orders_statements_by_date_and_steps_through_them() -> None:
-    root = parse(timeline(list(reversed(POINTS))))
+    given = list(reversed(POINTS))
+    root = parse(timeline(given))
     found = markers(root)
-    assert [href for *_, href in found] == [p.url for p in POINTS]
+    assert [href for *_, href in found] == [p.url for p in sorted(given, key=lambda p: p.date)]
     xs = [x for x, *_ in found]
     assert xs == sorted(xs) and len(set(xs)) == len(xs)
     row = {word: k for k, word in enumerate(VOCABULARY)}
     for (_, y1, s1, _), (_, y2, s2, _) in itertools.pairwise(found):
         assert (y1 < y2) == (row[s1] < row[s2])
     vertices = step_vertices(root)
-    # Level until the next statement, then vertical to it: every marker is a vertex
-    # reached by a vertical move, after a horizontal move at the previous level.
-    for (x, y, *_), previous in zip(found[1:], found, strict=False):
-        index = vertices.index((x, y))
-        assert vertices[index - 1] == (x, previous[1])
+    # Level until the next statement, then straight up or down to it, then on to the edge.
+    assert vertices[0] == found[0][:2]
+    for k in range(1, len(found)):
+        x, y = found[k][:2]
+        assert vertices[2 * k - 1] == (x, found[k - 1][1])
+        assert vertices[2 * k] == (x, y)
+    assert len(vertices) == 2 * len(found)
     last_x, last_y, last_status, _ = found[-1]
     assert last_status == POINTS[-1].status
     assert vertices[-1][1] == last_y and vertices[-1][0] > last_x
-    assert "Current status: strained (since 2024-05-08)" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
+    # Given reversed, 2023-09-20 says hostile, then strained: strained ever since.
+    assert "Current status: strained (since 2023-09-20)" in description(root)
+    assert "Current status: strained (since 2024-05-08)" in description(parse(timeline()))
+
+
+def test_statements_of_one_day_keep_their_given_order_and_the_last_is_current() -> None:
+    morning = TimelinePoint("2024-05-08", "hostile", "/first/", "Z first")
+    evening = TimelinePoint("2024-05-08", "strained", "/second/", "A second")
+    earlier = TimelinePoint("2024-01-02", "allied", "/earlier/", "Earlier")
+    for given in ([morning, evening], [evening, morning]):
+        root = parse(timeline([given[0], given[1], earlier]))
+        assert [href for *_, href in markers(root)] == ["/earlier/", given[0].url, given[1].url]
+        assert f"Current status: {given[1].status}" in description(root)
 
 
 def test_timeline_tooltips_give_date_status_and_briefing() -> None:
@@ -537,7 +577,7 @@ def test_timeline_of_one_statement() -> None:
     (_x, y, status, _), = markers(root)
     assert status == "hostile"
     assert step_vertices(root)[-1][1] == y
-    assert "Current status: hostile" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
+    assert "Current status: hostile" in description(root)
 
 
 def test_statements_on_one_day_sit_side_by_side_inside_the_plot() -> None:
@@ -585,7 +625,7 @@ def test_timeline_orders_one_day_by_time_when_given() -> None:
               TimelinePoint("2024-05-08T09:00:00", "allied", "/early/", "B")]
     root = parse(timeline(points))
     assert [href for *_, href in markers(root)] == ["/early/", "/late/"]
-    assert "Current status: hostile" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
+    assert "Current status: hostile" in description(root)
 
 
 # -- in a browser ----------------------------------------------------------------------------

@@ -12,7 +12,8 @@ ends of the vocabulary.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -40,10 +41,16 @@ class StatusStyle:
     colour: str
     stroke_width: float
     dash: str | None
+    opacity: str | None = None
 
     @property
     def css_class(self) -> str:
         return f"status-{self.word}"
+
+    @property
+    def text(self) -> str:
+        """The status as a reader sees it in tooltips and the legend."""
+        return UNSTATED_TEXT if self.index < 0 else self.word
 
     @property
     def linecap(self) -> str:
@@ -82,6 +89,27 @@ def status_styles(vocabulary: Sequence[str]) -> tuple[StatusStyle, ...]:
             width, dash = 2.5, _DOTTED
         styles.append(StatusStyle(word, index, position, ramp_colour(position), width, dash))
     return tuple(styles)
+
+
+UNSTATED = StatusStyle("none", -1, 0.5, "#8c959f", 1.0, "2 3", opacity="0.5")
+UNSTATED_TEXT = "covered, no status stated"
+
+
+def pair_style(styles: dict[str, StatusStyle], status: str) -> StatusStyle:
+    """The style of a pair's current status; an empty status means briefings cover the
+    pair without stating a status, drawn in faint grey as `status-none`."""
+    return style_of(styles, status) if status else UNSTATED
+
+
+def drawn_styles(styles: dict[str, StatusStyle], used: Iterable[StatusStyle]) -> list[StatusStyle]:
+    """The vocabulary's styles, warmest first, after the unstated style if any pair has it."""
+    return [UNSTATED, *styles.values()] if UNSTATED in set(used) else list(styles.values())
+
+
+def status_tally(shown: Sequence[StatusStyle], used: Iterable[StatusStyle]) -> str:
+    """'strained 2, hostile 1': how many pairs have each status, for a chart's description."""
+    counts = Counter(used)
+    return ", ".join(f"{style.text} {counts[style]}" for style in shown if counts[style])
 
 
 def status_palette(vocabulary: Sequence[str]) -> dict[str, str]:

@@ -26,12 +26,12 @@ class LegendItem:
 
 def swatch_items(styles: Sequence[StatusStyle]) -> list[LegendItem]:
     """Filled squares, as the matrix colours its cells."""
-    return [LegendItem(style.word, _swatch(style)) for style in styles]
+    return [LegendItem(style.text, _swatch(style)) for style in styles]
 
 
 def line_items(styles: Sequence[StatusStyle]) -> list[LegendItem]:
     """Line samples in each status's colour, width and dashing, as the map draws relations."""
-    return [LegendItem(style.word, _line(style)) for style in styles]
+    return [LegendItem(style.text, _line(style)) for style in styles]
 
 
 def no_coverage_item(label: str) -> LegendItem:
@@ -68,7 +68,8 @@ def legend_width(items: Sequence[LegendItem]) -> float:
 def _swatch(style: StatusStyle) -> Draw:
     def draw(x: float, middle: float) -> str:
         return element("rect", {"class": style.css_class, "x": x + 5, "y": middle - 6,
-                                "width": 12, "height": 12, "fill": style.colour})
+                                "width": 12, "height": 12, "fill": style.colour,
+                                "fill-opacity": style.opacity})
     return draw
 
 
@@ -78,5 +79,5 @@ def _line(style: StatusStyle) -> Draw:
         return element("path", {"class": style.css_class, "d": d,
                                 "fill": "none", "stroke": style.colour,
                                 "stroke-width": style.stroke_width, "stroke-dasharray": style.dash,
-                                "stroke-linecap": style.linecap})
+                                "stroke-linecap": style.linecap, "stroke-opacity": style.opacity})
     return draw

@@ -11,7 +11,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 
-from briefgen.charts.colours import StatusStyle, style_lookup, style_of
+from briefgen.charts.colours import (
+    UNSTATED_TEXT,
+    StatusStyle,
+    drawn_styles,
+    pair_style,
+    status_tally,
+    style_lookup,
+)
 from briefgen.charts.data import ChartCell, ChartCountry, pair_key, unique_countries
 from briefgen.charts.legend import legend, legend_width, no_coverage_item, swatch_items
 from briefgen.charts.svg import (
@@ -50,7 +57,7 @@ def relation_matrix_svg(countries: Sequence[ChartCountry], cells: Mapping[tuple[
         key = (min(position[first], position[second]), max(position[first], position[second]))
         if key in pairs:
             raise ValueError(f"the pair {first}, {second} is given twice")
-        pairs[key] = (cell, style_of(styles, cell.status))
+        pairs[key] = (cell, pair_style(styles, cell.status))
     if not pairs:
         return empty_chart("matrix", title, NO_RELATIONS)
 
@@ -62,20 +69,21 @@ def relation_matrix_svg(countries: Sequence[ChartCountry], cells: Mapping[tuple[
     right = max(left + (index + 0.5) * CELL + (width + FONT_SIZE) * _DIAGONAL
                 for index, width in enumerate(widths))
 
-    items = [*swatch_items(list(styles.values())), no_coverage_item("no coverage")]
+    shown = drawn_styles(styles, (style for _, style in pairs.values()))
+    items = [*swatch_items(shown), no_coverage_item("no coverage")]
     width = max(right, left + side) + _PAD
     width = max(width, min(legend_width(items) + 2 * _PAD, _MIN_WIDTH))
     chart_legend, legend_height = legend(items, _PAD, top + side + 16, width - 2 * _PAD)
 
     body = [
         _diagonal(len(order), left, top),
-        *_cells(order, pairs, list(styles.values()), left, top),
+        *_cells(order, pairs, shown, left, top),
         _grid(len(order), left, top),
         element("g", {"class": "chart-labels", "fill": "currentColor"},
                 *_labels(order, labels, left, top)),
         chart_legend,
     ]
-    return document("matrix", title, _description(order, pairs, vocabulary),
+    return document("matrix", title, _description(order, pairs, shown, vocabulary),
                     (math.ceil(width), math.ceil(top + side + 16 + legend_height + _PAD)), body)
 
 
@@ -86,11 +94,13 @@ def _cells(order: Sequence[ChartCountry], pairs: Mapping[tuple[int, int], tuple[
     Grouping keeps a 60-country matrix with every pair covered under 300 KB;
     CSS that sets `fill` on `.status-<word>` still recolours the cells.
     """
+    row_major = sorted(pairs.items())
     for style in styles:
         members = [_cell(order, i, j, cell, left, top)
-                   for (i, j), (cell, status) in sorted(pairs.items()) if status.word == style.word]
+                   for (i, j), (cell, status) in row_major if status == style]
         if members:
-            yield element("g", {"class": style.css_class, "fill": style.colour}, *members)
+            yield element("g", {"class": style.css_class, "fill": style.colour,
+                                "fill-opacity": style.opacity}, *members)
 
 
 def _cell(order: Sequence[ChartCountry], i: int, j: int, cell: ChartCell, left: float, top: float) -> str:
@@ -99,7 +109,7 @@ def _cell(order: Sequence[ChartCountry], i: int, j: int, cell: ChartCell, left: 
     d = (f"M{number(left + j * CELL)} {number(top + i * CELL)}{square}"
          f"M{number(left + i * CELL)} {number(top + j * CELL)}{square}")
     label = cell.label or f"{order[i].name} {EN_DASH} {order[j].name}"
-    return link(cell.url, f"{label}: {cell.status}", element("path", {"d": d}))
+    return link(cell.url, f"{label}: {cell.status or UNSTATED_TEXT}", element("path", {"d": d}))
 
 
 def _diagonal(count: int, left: float, top: float) -> str:
@@ -140,11 +150,8 @@ def _label(country: ChartCountry, label: str, attributes: Mapping[str, str | flo
 
 def _description(order: Sequence[ChartCountry],
                  pairs: Mapping[tuple[int, int], tuple[ChartCell, StatusStyle]],
-                 vocabulary: Sequence[str]) -> str:
-    counts = dict.fromkeys(vocabulary, 0)
-    for _, style in pairs.values():
-        counts[style.word] += 1
-    tally = ", ".join(f"{word} {count}" for word, count in counts.items() if count)
-    return (f"Matrix of {len(order)} countries; {len(pairs)} pairs have a recorded status "
+                 shown: Sequence[StatusStyle], vocabulary: Sequence[str]) -> str:
+    tally = status_tally(shown, (style for _, style in pairs.values()))
+    return (f"Matrix of {len(order)} countries; {len(pairs)} pairs have coverage "
             f"({tally}). Colours run from warmest to coldest: {', '.join(vocabulary)}. "
             "Empty cells are pairs without coverage.")

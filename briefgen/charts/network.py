@@ -14,7 +14,14 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from briefgen.charts.colours import StatusStyle, style_lookup, style_of
+from briefgen.charts.colours import (
+    UNSTATED_TEXT,
+    StatusStyle,
+    drawn_styles,
+    pair_style,
+    status_tally,
+    style_lookup,
+)
 from briefgen.charts.data import ChartCountry, ChartEdge, pair_key, unique_countries
 from briefgen.charts.legend import legend, legend_width, line_items
 from briefgen.charts.svg import (
@@ -66,25 +73,26 @@ def relation_network_svg(countries: Sequence[ChartCountry], edges: Sequence[Char
         key = pair_key(edge.a, edge.b, by_id)
         if key in pairs:
             raise ValueError(f"the pair {key[0]}, {key[1]} is given twice")
-        pairs[key] = (edge, style_of(styles, edge.status))
+        pairs[key] = (edge, pair_style(styles, edge.status))
     if not pairs:
         return empty_chart("network", title, NO_RELATIONS)
 
     nodes = _layout(sorted(by_id.values(), key=_map_order))
     left, top, right, bottom = _bounds(nodes)
-    items = line_items(list(styles.values()))
+    shown = drawn_styles(styles, (style for _, style in pairs.values()))
+    items = line_items(shown)
     width = max(right - left + 2 * _PAD, min(legend_width(items) + 2 * _PAD, _MIN_WIDTH))
     shift_x = math.ceil(_PAD - left + (width - (right - left + 2 * _PAD)) / 2)
     shift_y = math.ceil(_PAD - top)
     chart_legend, legend_height = legend(items, _PAD, bottom - top + 2 * _PAD, width - 2 * _PAD)
 
     body = [
-        element("g", {"class": "chart-edges", "fill": "none"}, *_edges(nodes, pairs, list(styles.values()))),
+        element("g", {"class": "chart-edges", "fill": "none"}, *_edges(nodes, pairs, shown)),
         element("g", {"class": "chart-nodes", "fill": "currentColor"}, *(_node(node) for node in nodes)),
     ]
     graph = element("g", {"transform": f"translate({shift_x} {shift_y})"}, *body)
     height = bottom - top + 2 * _PAD + legend_height + _PAD
-    return document("network", title, _description(nodes, pairs, vocabulary),
+    return document("network", title, _description(nodes, pairs, shown, vocabulary),
                     (math.ceil(width), math.ceil(height)), [graph, chart_legend])
 
 
@@ -165,11 +173,11 @@ def _edges(nodes: Sequence[_Node], pairs: dict[tuple[str, str], tuple[ChartEdge,
     drawn = sorted(pairs.items(), key=lambda item: sorted((place[item[0][0]], place[item[0][1]])))
     for style in styles:
         members = [_edge(node_of[a], node_of[b], edge) for (a, b), (edge, status) in drawn
-                   if status.word == style.word]
+                   if status == style]
         if members:
             yield element("g", {"class": style.css_class, "stroke": style.colour,
                                 "stroke-width": style.stroke_width, "stroke-dasharray": style.dash,
-                                "stroke-linecap": style.linecap}, *members)
+                                "stroke-linecap": style.linecap, "stroke-opacity": style.opacity}, *members)
 
 
 def _edge(a: _Node, b: _Node, edge: ChartEdge) -> str:
@@ -180,7 +188,7 @@ def _edge(a: _Node, b: _Node, edge: ChartEdge) -> str:
     names = sorted((a.country.name, b.country.name), key=name_key)
     label = edge.label or f"{names[0]} {EN_DASH} {names[1]}"
     target = element("path", {"d": d, "stroke-opacity": "0", "stroke-width": 10, "stroke-dasharray": "none"})
-    return link(edge.url, f"{label}: {edge.status}", target, element("path", {"d": d}))
+    return link(edge.url, f"{label}: {edge.status or UNSTATED_TEXT}", target, element("path", {"d": d}))
 
 
 def _node(node: _Node) -> str:
@@ -191,11 +199,8 @@ def _node(node: _Node) -> str:
 
 
 def _description(nodes: Sequence[_Node], pairs: dict[tuple[str, str], tuple[ChartEdge, StatusStyle]],
-                 vocabulary: Sequence[str]) -> str:
-    counts = dict.fromkeys(vocabulary, 0)
-    for _, style in pairs.values():
-        counts[style.word] += 1
-    tally = ", ".join(f"{word} {count}" for word, count in counts.items() if count)
+                 shown: Sequence[StatusStyle], vocabulary: Sequence[str]) -> str:
+    tally = status_tally(shown, (style for _, style in pairs.values()))
     return (f"Map of {len(nodes)} countries and {len(pairs)} relations ({tally}). "
             f"Lines run from warmest, solid and green, to coldest, dashed and red: "
             f"{', '.join(vocabulary)}.")

@@ -52,9 +52,15 @@ class _Statement:
 
 
 def status_timeline_svg(points: Sequence[TimelinePoint], vocabulary: Sequence[str], title: str) -> str:
-    """The history of one pair's status from `points`, in any order, as an inline `<svg>`."""
+    """The history of one pair's status from `points`, as an inline `<svg>`.
+
+    Points are put in date order (and time of day, for ISO datetimes); points
+    of the same moment keep the order they are given in, which is the
+    caller's to decide (briefing order, then order within a briefing), so the
+    last one given is the current status, as the relations index says.
+    """
     styles = style_lookup(vocabulary)
-    ordered = sorted(points, key=_chronological)
+    ordered = sorted(points, key=_moment)
     statements = [_Statement(_day(point.date), point, style_of(styles, point.status)) for point in ordered]
     if not statements:
         return empty_chart("timeline", title, NO_STATEMENTS)
@@ -89,9 +95,9 @@ def status_timeline_svg(points: Sequence[TimelinePoint], vocabulary: Sequence[st
                     (WIDTH, math.ceil(bottom + 24 + _PAD)), body)
 
 
-def _chronological(point: TimelinePoint) -> tuple[dt.date, str, str, str, str]:
-    """Date order; statements of one day by time when given, then by title, so input order never matters."""
-    return (_day(point.date), point.date, point.label, point.url, point.status)
+def _moment(point: TimelinePoint) -> tuple[dt.date, str]:
+    """The day, then the ISO text, which orders the times of one day (a bare date first)."""
+    return (_day(point.date), point.date)
 
 
 def _day(text: str) -> dt.date:
