@@ -127,10 +127,14 @@ def split_paragraphs(lines: Sequence[str]) -> list[Paragraph]:
             start = index + 1
         if line:
             current.append(line)
-        if current and (not line or _SENTENCE_END.search(line)):
+        if current and (not line or _ends_sentence(line)):
             paragraphs.append(Paragraph(" ".join(current), start))
             current = []
     return paragraphs
+
+
+def _ends_sentence(line: str) -> bool:
+    return _SENTENCE_END.search(line) is not None or _FOOTNOTE_MARK.search(line) is not None
 
 
 def _drop_footnote_marks(paragraphs: Sequence[Paragraph]) -> tuple[list[Paragraph], list[Note]]:

@@ -4,7 +4,8 @@ Recognition is `briefgen.mentions.MentionMatcher`, the matcher that links
 mentions in built briefings, so an import declares exactly what the site
 would find. Suggestions are runs of capitalised words the matcher left over:
 
-- a lone capitalised word at the start of a sentence is not a name ("Despite");
+- a lone capitalised word at the start of a sentence is not a name ("Despite"),
+  unless it is an acronym ("NATO");
 - weekdays and months are never names; "the West" and "Government" alone
   are not names either;
 - titles are not part of a name ("Foreign Minister Jane Doe" -> "Jane Doe"),
@@ -123,9 +124,13 @@ def guess_kind(name: str) -> ActorKind:
     parts = re.findall(r"[^\W_]+", name)
     if any(p.casefold() in ORGANIZATION_WORDS for p in parts):
         return "organization"
-    if len(parts) == 1 and len(parts[0]) > 1 and parts[0].isupper():
+    if len(parts) == 1 and _is_acronym(parts[0]):
         return "organization"
     return "person"
+
+
+def _is_acronym(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
 
 
 def _is_known(key: str, known: frozenset[str]) -> bool:
@@ -194,7 +199,7 @@ def _runs(text: str, tokens: Sequence[_Token], covered: Sequence[tuple[int, int]
 def _name(text: str, run: Sequence[_Token], *, at_sentence_start: bool) -> tuple[str, int] | None:
     tokens = list(run)
     if at_sentence_start:
-        if len(tokens) == 1:
+        if len(tokens) == 1 and not _is_acronym(tokens[0].text):
             return None
         if tokens[0].text.casefold() in SENTENCE_OPENERS:
             tokens = tokens[1:]
