@@ -285,3 +285,13 @@ def test_stubs_written_for_one_file_are_known_to_the_next(capsys: Capsys, site: 
     assert err.count("wrote the stub") == 2  # Lavrov and the Venice Commission, once each
     path = Path(out.split()[1])
     assert [a.value for a in parse_briefing(path.read_text(encoding="utf-8")).actors] == ["Sergei Lavrov"]
+
+
+def test_two_names_with_one_file_name_get_one_stub(capsys: Capsys, site: Path, tmp_path: Path) -> None:
+    text = "Lavrov Speaks\n\nHe met Sergei Lavrov, or Sergei-Lavrov, on 9 May 2024.\n"
+    story = write(tmp_path, "s.txt", text)
+    code, _, err = run_cli(capsys, "import", story, "--create-entities", "--root", site)
+    assert code == 0, err
+    assert err.count("wrote the stub") == 1
+    assert "no stub for 'Sergei-Lavrov': another name of this text takes" in err
+    assert run_cli(capsys, "check", "--root", site)[0] == 0

@@ -51,6 +51,9 @@ def test_seed_has_one_title_and_one_lede(capsys: pytest.CaptureFixture[str]) -> 
     assert ":5: removed a repeated copy of the headline" in err
     assert ":9: removed a repeated copy of the headline" in err
     assert "would write " + str(REPO / "content/briefings/2024-05-08-armenia-russia-ties-strained") in err
+    # the example site holds this story already, under the same title
+    assert (f"{SEED}:1: warning: content/briefings/2024-05-08-pashinyan-in-moscow.md has the same title"
+            in err)
 
 
 def test_seed_declares_the_examples_actors_and_countries(capsys: pytest.CaptureFixture[str]) -> None:

@@ -19,14 +19,13 @@ def print_outcome(outcome: ImportOutcome, out: TextIO, err: TextIO) -> None:
         print(note.format(outcome.name), file=err)
     for diagnostic in outcome.diagnostics:
         print(diagnostic.format(), file=err)
-    if not outcome.ok or outcome.path is None:
-        print(f"{outcome.name}: nothing written", file=err)
-        return
     for stub in outcome.stubs:
         did = "wrote" if stub.written else ("would write" if outcome.dry_run else "did not write")
         print(f"{outcome.name}: {did} the stub {stub.path} ({stub.kind}); check it", file=err)
-    if outcome.dry_run:
+    if outcome.written:
+        print(outcome.path, file=out)
+    elif outcome.ok and outcome.dry_run:
         print(f"{outcome.name}: dry run, would write {outcome.path}", file=err)
         out.write(outcome.text)
     else:
-        print(outcome.path, file=out)
+        print(f"{outcome.name}: nothing written", file=err)

@@ -7,7 +7,7 @@ and fails alone: a bad input gets an error outcome and the others go on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -16,7 +16,7 @@ from briefgen.config import CONFIG_FILE
 from briefgen.content import load_content
 from briefgen.content.models import ActorKind
 from briefgen.diagnostics import Diagnostic, Severity, error, suggestion, warning
-from briefgen.entities import Registry, build_registry
+from briefgen.entities import Registry, build_registry, fold
 from briefgen.errors import UsageError
 from briefgen.importer.clean import CleanText, clean_text
 from briefgen.importer.dates import dateline, find_dates
@@ -70,9 +70,11 @@ class ImportOutcome:
     notes: tuple[Note, ...] = ()
     path: Path | None = None
     slug: str = ""
+    title: str = ""
     text: str = ""
     stubs: tuple[Stub, ...] = ()
     dry_run: bool = False
+    written: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class SiteIndex:
     matcher: MentionMatcher
     known: frozenset[str]
     slugs: frozenset[str]
+    titles: Mapping[str, str]
 
 
 def load_index(root: Path) -> tuple[SiteIndex, list[Diagnostic]]:
@@ -101,8 +104,9 @@ def load_index(root: Path) -> tuple[SiteIndex, list[Diagnostic]]:
     registry, problems = build_registry(content)
     diagnostics += problems
     slugs = existing_slugs(root, [b.slug for b in content.briefings])
+    titles = {fold(b.title): b.source for b in content.briefings}
     index = SiteIndex(root, registry, MentionMatcher(registry.surface_forms()), known_forms(registry),
-                      frozenset(slugs))
+                      frozenset(slugs), titles)
     return index, diagnostics
 
 
@@ -136,7 +140,7 @@ def import_files(root: Path, files: Sequence[str], options: ImportOptions, *,
             continue
         outcome = import_text(raw, name, site, options, today=today)
         outcomes.append(outcome)
-        if outcome.ok and not outcome.dry_run and outcome.path is not None:
+        if outcome.written:
             site = _after_write(site, outcome)
     return ImportRun(tuple(outcomes), tuple(site_diagnostics))
 
@@ -145,7 +149,9 @@ def _after_write(site: SiteIndex, outcome: ImportOutcome) -> SiteIndex:
     """The index with the new briefing's slug taken and any new stubs known."""
     if any(stub.written for stub in outcome.stubs):
         site, _ = load_index(site.root)
-    return SiteIndex(site.root, site.registry, site.matcher, site.known, site.slugs | {outcome.slug})
+    source = outcome.path.relative_to(site.root).as_posix() if outcome.path else ""
+    return replace(site, slugs=site.slugs | {outcome.slug},
+                   titles={**site.titles, fold(outcome.title): source})
 
 
 def import_text(raw: bytes, name: str, site: SiteIndex, options: ImportOptions, *,
@@ -158,29 +164,21 @@ def import_text(raw: bytes, name: str, site: SiteIndex, options: ImportOptions, 
     if not cleaned.paragraphs:
         return ImportOutcome(name, ok=False, notes=cleaned.notes, diagnostics=(
             error(name, 0, 0, "no text is left besides the headline", hint="import the whole article"),))
-    diagnostics: list[Diagnostic] = []
     notes = list(cleaned.notes)
-    if cleaned.title_from_sentence:
-        diagnostics.append(warning(
-            name, cleaned.paragraphs[0].line, 0,
-            f"no headline (the first line reads as body text); title from the first sentence: "
-            f"'{cleaned.title}'", hint="put the headline on the first line, or edit 'title'"))
+    diagnostics = _title_warnings(cleaned, site, name)
+    date, how = choose_date(cleaned, options.date, today, name)
+    if isinstance(how, Note):
+        notes.append(how)
+    elif how is not None:
+        diagnostics.append(how)
 
-    date, lede = _date(cleaned, options, today, name, notes, diagnostics)
     found = recognise(site.matcher, cleaned.title, cleaned.paragraphs)
     suggestions = suggest_names(site.matcher, site.known, cleaned.paragraphs)
     stubs: list[tuple[Stub, Position]] = []
     if options.create_entities:
-        stubs = _plan_stubs(site.root, suggestions, options.dry_run, notes)
+        stubs = _plan_stubs(site.root, suggestions, notes)
     else:
-        diagnostics += [
-            suggestion(name, s.line, 0,
-                       f"'{s.name}' ({s.count} mention{'s' * (s.count != 1)}) is not an actor or country "
-                       "of the registry",
-                       hint=f"add content/actors/{slugify(s.name) or '<id>'}.md, or rerun with "
-                            f"--create-entities (it would write a stub of kind {s.kind})")
-            for s in suggestions
-        ]
+        diagnostics += [_suggestion(name, s) for s in suggestions]
 
     slug = choose_slug(cleaned.title, site.slugs, options.slug)
     if slug is None:
@@ -191,48 +189,77 @@ def import_text(raw: bytes, name: str, site: SiteIndex, options: ImportOptions, 
 
     actors = [(site.registry.actors[ref.id].name, at) for ref, at in found if ref.kind == "actor"]
     actors += [(stub.name, at) for stub, at in stubs]
+    actors.sort(key=lambda named: (named[1].paragraph, named[1].offset))
     draft = Draft(
         title=cleaned.title,
         date=date,
-        summary=summary(lede),
-        actors=tuple(n for n, _ in sorted(actors, key=lambda a: (a[1].paragraph, a[1].offset))),
+        summary=summary(lede(cleaned)),
+        actors=tuple(actor for actor, _ in actors),
         countries=tuple(site.registry.countries[ref.id].name for ref, _ in found if ref.kind == "country"),
         paragraphs=tuple(p.text for p in cleaned.paragraphs),
     )
-    path = briefing_path(site.root, date, slug)
     text = briefing_text(draft)
-    outcome = ImportOutcome(name, ok=True, diagnostics=tuple(diagnostics), notes=tuple(notes), path=path,
-                            slug=slug, text=text, stubs=tuple(stub for stub, _ in stubs),
-                            dry_run=options.dry_run)
-    if options.dry_run:
+    outcome = ImportOutcome(name, ok=True, diagnostics=tuple(diagnostics), notes=tuple(notes),
+                            path=briefing_path(site.root, date, slug), slug=slug, title=cleaned.title,
+                            text=text, stubs=tuple(stub for stub, _ in stubs), dry_run=options.dry_run)
+    if options.dry_run or outcome.path is None:
         return outcome
-    return _write(outcome, text, source=name)
+    return _write(outcome, outcome.path)
 
 
-def _date(cleaned: CleanText, options: ImportOptions, today: dt.date, name: str,
-          notes: list[Note], diagnostics: list[Diagnostic]) -> tuple[dt.date, str]:
-    """The briefing's date and its lede (the first paragraph without a dateline)."""
-    first = cleaned.paragraphs[0]
-    opening = dateline(first.text)
-    lede = first.text[opening[1]:] if opening else first.text
-    if options.date is not None:
-        return options.date, lede
+def _title_warnings(cleaned: CleanText, site: SiteIndex, name: str) -> list[Diagnostic]:
+    warnings = []
+    twin = site.titles.get(fold(cleaned.title))
+    if twin is not None:
+        warnings.append(warning(name, cleaned.title_line, 0, f"{twin} has the same title",
+                                hint="this text may have been imported before"))
+    if cleaned.title_from_sentence:
+        warnings.append(warning(
+            name, cleaned.paragraphs[0].line, 0,
+            f"no headline (the first line reads as body text); title from the first sentence: "
+            f"'{cleaned.title}'", hint="put the headline on the first line, or edit 'title'"))
+    return warnings
+
+
+def _suggestion(name: str, found: Suggestion) -> Diagnostic:
+    mentions = f"{found.count} mention{'s' * (found.count != 1)}"
+    return suggestion(
+        name, found.line, 0, f"'{found.name}' ({mentions}) is not an actor or country of the registry",
+        hint=f"add content/actors/{slugify(found.name) or '<id>'}.md, or rerun with --create-entities "
+             f"(it would write a stub of kind {found.kind})")
+
+
+def choose_date(cleaned: CleanText, given: dt.date | None, today: dt.date,
+                name: str) -> tuple[dt.date, Note | Diagnostic | None]:
+    """`given`, else a date line, else a dateline, else the first date in the text, else today.
+
+    The second value says where a date from the text came from, or warns that none was found.
+    """
+    if given is not None:
+        return given, None
     if cleaned.dates:
         mention, line = cleaned.dates[0]
-        notes.append(Note(line, f"date {mention.date} from the date line '{mention.text}'"))
-        return mention.date, lede
+        return mention.date, Note(line, f"date {mention.date} from the date line '{mention.text}'")
+    first = cleaned.paragraphs[0]
+    opening = dateline(first.text)
     if opening is not None:
-        notes.append(Note(first.line, f"date {opening[0].date} from the dateline '{opening[0].text}'"))
-        return opening[0].date, lede
+        mention = opening[0]
+        return mention.date, Note(first.line, f"date {mention.date} from the dateline '{mention.text}'")
     for paragraph in cleaned.paragraphs:
         mentions = find_dates(paragraph.text)
         if mentions:
-            notes.append(Note(paragraph.line, f"date {mentions[0].date} from the text: "
-                                              f"'{mentions[0].text}' (check it is the story's date)"))
-            return mentions[0].date, lede
-    diagnostics.append(warning(name, 0, 0, f"the text states no date; using today ({today.isoformat()})",
-                               hint="pass --date YYYY-MM-DD"))
-    return today, lede
+            mention = mentions[0]
+            return mention.date, Note(paragraph.line, f"date {mention.date} from the text: "
+                                                      f"'{mention.text}' (check it is the story's date)")
+    return today, warning(name, 0, 0, f"the text states no date; using today ({today.isoformat()})",
+                          hint="pass --date YYYY-MM-DD")
+
+
+def lede(cleaned: CleanText) -> str:
+    """The first paragraph, without its dateline ('MOSCOW, May 8, 2024 - ')."""
+    first = cleaned.paragraphs[0].text
+    opening = dateline(first)
+    return first[opening[1]:] if opening else first
 
 
 def summary(lede: str) -> str:
@@ -245,9 +272,11 @@ def summary(lede: str) -> str:
     return " ".join(taken)
 
 
-def _plan_stubs(root: Path, suggestions: Sequence[Suggestion], dry_run: bool,
+def _plan_stubs(root: Path, suggestions: Sequence[Suggestion],
                 notes: list[Note]) -> list[tuple[Stub, Position]]:
+    """A stub for each suggestion whose file is free; none is written yet."""
     planned: list[tuple[Stub, Position]] = []
+    ids: set[str] = set()
     for found in suggestions:
         entity_id = slugify(found.name)
         path = root / ACTORS_DIR / f"{entity_id}.md"
@@ -256,25 +285,35 @@ def _plan_stubs(root: Path, suggestions: Sequence[Suggestion], dry_run: bool,
         elif path.exists():
             notes.append(Note(found.line, f"no stub for '{found.name}': {path} exists (not overwritten, "
                                           "not declared)"))
+        elif entity_id in ids:
+            notes.append(Note(found.line, f"no stub for '{found.name}': another name of this text "
+                                          f"takes {path}"))
         else:
-            planned.append((Stub(path, found.name, found.kind, written=not dry_run), found.first))
+            planned.append((Stub(path, found.name, found.kind, written=False), found.first))
+        ids.add(entity_id)
     return planned
 
 
-def _write(outcome: ImportOutcome, text: str, *, source: str) -> ImportOutcome:
-    assert outcome.path is not None
+def _write(outcome: ImportOutcome, path: Path) -> ImportOutcome:
+    """Write the briefing, then its stubs; a file that exists is never touched."""
     name = outcome.name
     try:
-        if not write_new(outcome.path, text):
-            return _failed(outcome, error(name, 0, 0, f"{outcome.path} already exists; nothing written",
+        if not write_new(path, outcome.text):
+            return _failed(outcome, error(name, 0, 0, f"{path} already exists",
                                           hint="choose another slug with --slug"))
-        stubs = []
-        for stub in outcome.stubs:
-            written = write_new(stub.path, stub_text(stub.name, stub.kind, source))
-            stubs.append(Stub(stub.path, stub.name, stub.kind, written))
     except OSError as exc:
-        return _failed(outcome, error(name, 0, 0, f"cannot write: {exc}"))
-    return replace(outcome, stubs=tuple(stubs))
+        return _failed(outcome, error(name, 0, 0, f"cannot write {path}: {exc.strerror or exc}"))
+    stubs: list[Stub] = []
+    problems: list[Diagnostic] = []
+    for stub in outcome.stubs:
+        try:
+            written = write_new(stub.path, stub_text(stub.name, stub.kind, name))
+        except OSError as exc:
+            problems.append(error(name, 0, 0, f"cannot write {stub.path}: {exc.strerror or exc}"))
+            written = False
+        stubs.append(replace(stub, written=written))
+    return replace(outcome, ok=not problems, written=True, stubs=tuple(stubs),
+                   diagnostics=(*outcome.diagnostics, *problems))
 
 
 def _failed(outcome: ImportOutcome, problem: Diagnostic) -> ImportOutcome:
