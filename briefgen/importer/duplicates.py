@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from briefgen.importer.model import Note, Paragraph, excerpt
 from briefgen.importer.sentences import content_words, sentences
@@ -25,31 +26,43 @@ MIN_OPENING_WORDS = 8
 MIN_WORDS = 6
 
 
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    """What similarity looks at in a paragraph, computed once per paragraph."""
+
+    words: tuple[str, ...]
+    opening: tuple[str, ...]
+
+
+def _profile(text: str) -> _Profile:
+    found = sentences(text)
+    opening = found[0] if found else text
+    return _Profile(tuple(content_words(text)), tuple(content_words(opening)))
+
+
 def similarity(a: str, b: str) -> float:
     """0 (nothing shared) to 1 (the same content words in the same order).
 
     Paragraphs of fewer than MIN_WORDS content words score 0: in "The end."
     and "The end of it." one shared word would make them look alike.
     """
-    words_a, words_b = content_words(a), content_words(b)
-    if min(len(words_a), len(words_b)) < MIN_WORDS:
+    return _similarity(_profile(a), _profile(b), 0.0)
+
+
+def _similarity(a: _Profile, b: _Profile, floor: float) -> float:
+    """As `similarity`; any score below `floor` may come back as 0 (cheap bounds skip the work)."""
+    if min(len(a.words), len(b.words)) < MIN_WORDS:
         return 0.0
-    whole = _ratio(words_a, words_b)
-    opening_a, opening_b = (content_words(_opening(text)) for text in (a, b))
-    if min(len(opening_a), len(opening_b)) >= MIN_OPENING_WORDS:
-        return max(whole, _ratio(opening_a, opening_b))
-    return whole
-
-
-def _opening(text: str) -> str:
-    found = sentences(text)
-    return found[0] if found else text
-
-
-def _ratio(a: Sequence[str], b: Sequence[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    pairs = [(a.words, b.words)]
+    if min(len(a.opening), len(b.opening)) >= MIN_OPENING_WORDS:
+        pairs.append((a.opening, b.opening))
+    best = 0.0
+    for x, y in pairs:
+        matcher = difflib.SequenceMatcher(None, x, y, autojunk=False)
+        if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+            continue
+        best = max(best, matcher.ratio())
+    return best
 
 
 def _fullness(paragraph: Paragraph) -> tuple[int, int]:
@@ -59,6 +72,7 @@ def _fullness(paragraph: Paragraph) -> tuple[int, int]:
 def remove_duplicates(paragraphs: Sequence[Paragraph]) -> tuple[list[Paragraph], list[Note]]:
     """Drop exact repeats; collapse near-duplicates into the fuller one, in the first one's place."""
     kept: list[Paragraph] = []
+    profiles: list[_Profile] = []
     notes: list[Note] = []
     for paragraph in paragraphs:
         same = next((k for k in kept if k.text == paragraph.text), None)
@@ -66,15 +80,16 @@ def remove_duplicates(paragraphs: Sequence[Paragraph]) -> tuple[list[Paragraph],
             notes.append(Note(paragraph.line, f"removed a repeated paragraph (as on line {same.line}): "
                                               f"{excerpt(paragraph.text)}"))
             continue
-        scored = [(similarity(k.text, paragraph.text), index) for index, k in enumerate(kept)]
-        best = max(scored, default=(0.0, -1))
-        if best[0] < NEAR_DUPLICATE:
+        profile = _profile(paragraph.text)
+        scored = [(_similarity(p, profile, NEAR_DUPLICATE), index) for index, p in enumerate(profiles)]
+        score, index = max(scored, default=(0.0, -1))
+        if score < NEAR_DUPLICATE:
             kept.append(paragraph)
+            profiles.append(profile)
             continue
-        score, index = best
         other = kept[index]
         if _fullness(paragraph) > _fullness(other):
-            kept[index] = paragraph
+            kept[index], profiles[index] = paragraph, profile
             dropped, survivor = other, paragraph
         else:
             dropped, survivor = paragraph, other
