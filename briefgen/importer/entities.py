@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from briefgen.content.models import ActorKind
 from briefgen.entities import EntityRef, Registry, fold
@@ -114,8 +114,7 @@ def suggest_names(matcher: MentionMatcher, known: frozenset[str],
             if previous is None:
                 found[key] = Suggestion(name, guess_kind(name), paragraph.line, 1, Position(index, offset))
             else:
-                found[key] = Suggestion(previous.name, previous.kind, previous.line, previous.count + 1,
-                                        previous.first)
+                found[key] = replace(previous, count=previous.count + 1)
     return list(found.values())
 
 
