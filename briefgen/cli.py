@@ -15,6 +15,7 @@ from briefgen import __version__
 from briefgen.build import OUTPUT_DIR, build_site, check_site
 from briefgen.diagnostics import Diagnostic, Report, Severity
 from briefgen.errors import BriefgenError, ContentError, UsageError
+from briefgen.importer import ImportOptions, import_files, print_run
 from briefgen.scaffold import init_site, new_briefing
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -66,6 +67,18 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--date", type=_date, help="the briefing's date (default: today)")
     new.add_argument("--slug", help="the slug (default: from the title)")
 
+    imp = commands.add_parser("import", parents=[common], help="turn raw article texts into briefings",
+                              description="Clean each text (repeated headline and lede, stray footnote "
+                                          "marks), recognise its actors and countries, and write "
+                                          "content/briefings/DATE-SLUG.md. Never overwrites a file.")
+    imp.add_argument("files", nargs="+", metavar="FILE", help="a text file, or '-' for standard input")
+    imp.add_argument("--date", type=_date,
+                     help="the briefing's date (default: a date in the text, else today)")
+    imp.add_argument("--slug", help="the slug (default: from the title)")
+    imp.add_argument("--dry-run", action="store_true", help="print the briefing instead of writing it")
+    imp.add_argument("--create-entities", action="store_true",
+                     help="write stub actor files for unknown names, and declare them")
+
     init = commands.add_parser("init", help="create a new site", description="Create a new, "
                                "working briefing site in DIR.")
     init.add_argument("dir", type=Path, help="the folder to create the site in")
@@ -95,6 +108,11 @@ def _run(args: argparse.Namespace) -> int:
         path = new_briefing(args.root, args.title, date=args.date or dt.date.today(), slug=args.slug)
         print(path)
         return EXIT_OK
+    if args.command == "import":
+        options = ImportOptions(args.date, args.slug, args.dry_run, args.create_entities)
+        run = import_files(_root(args), args.files, options, stdin=sys.stdin.buffer, today=dt.date.today())
+        print_run(run, sys.stdout, sys.stderr)
+        return EXIT_OK if run.ok else EXIT_CONTENT
     if args.command == "init":
         written = init_site(args.dir, today=dt.date.today())
         print(f"created a site in {args.dir} ({len(written)} files); next: cd {args.dir} && briefgen build")
