@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import sys
 from collections.abc import Sequence
@@ -64,6 +65,17 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--date", type=_date, help="the briefing's date (default: today)")
     new.add_argument("--slug", help="the slug (default: from the title)")
 
+    serve = commands.add_parser("serve", parents=[common], help="preview the site, rebuilding on save",
+                                description="Build the site into build/, serve it, and rebuild and "
+                                            "reload open pages on every change to content/, templates/, "
+                                            "static/ or site.yaml. Broken content shows an error on the "
+                                            "page; the server keeps running.")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    serve.add_argument("--drafts", action="store_true", help="include briefings marked draft")
+
     init = commands.add_parser("init", help="create a new site", description="Create a new, "
                                "working briefing site in DIR.")
     init.add_argument("dir", type=Path, help="the folder to create the site in")
@@ -93,6 +105,8 @@ def _run(args: argparse.Namespace) -> int:
         path = new_briefing(args.root, args.title, date=args.date or dt.date.today(), slug=args.slug)
         print(path)
         return EXIT_OK
+    if args.command == "serve":
+        return _serve(args)
     if args.command == "init":
         written = init_site(args.dir, today=dt.date.today())
         print(f"created a site in {args.dir} ({len(written)} files); next: cd {args.dir} && briefgen build")
@@ -122,6 +136,16 @@ def _build(args: argparse.Namespace) -> int:
         stats = result.stats
         print(f"built {result.pages} pages: {stats.written} files written, {stats.unchanged} unchanged, "
               f"{stats.removed} removed in {result.seconds:.2f}s")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from briefgen.serve import ServeOptions, serve_site  # tornado and watchfiles: only when serving
+
+    root = _root(args)
+    out_dir = root / OUTPUT_DIR
+    serve_site(ServeOptions(root, out_dir, args.host, args.port, args.open),
+               functools.partial(build_site, root, out_dir, drafts=args.drafts))
     return EXIT_OK
 
 
