@@ -257,3 +257,27 @@ def test_the_reload_socket_refuses_foreign_hosts(server: int) -> None:
 
     assert upgrade(f"127.0.0.1:{server}") == 101
     assert upgrade(f"evil.example:{server}") == 403
+
+
+def test_a_site_under_a_base_path_is_served_there(site: Path) -> None:
+    loop = LoopThread()
+    live = []
+
+    async def start() -> int:
+        live.append(LiveServer(site, host="127.0.0.1", base_path="/blog/"))
+        return live[0].listen(0)
+
+    try:
+        port = loop.run(start())
+        assert request(port, "/").headers["location"] == "/blog/"
+        assert request(port, "/blog").headers["location"] == "/blog/"
+        assert "<h1>Home</h1>" in request(port, "/blog/").text
+        assert "<h1>Sub</h1>" in request(port, "/blog/sub/").text
+        assert request(port, "/blog/sub").headers["location"] == "/blog/sub/"
+        assert request(port, "/sub/").status == 404
+        assert request(port, "/blog/../secret.txt").status == 404
+        assert request(port, "/blog/%2e%2e/secret.txt").status == 404
+    finally:
+        if live:
+            loop.run(live[0].close())
+        loop.close()

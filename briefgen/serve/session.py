@@ -23,6 +23,7 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from briefgen.config import load_config
+from briefgen.errors import UsageError
 from briefgen.serve.livereload_server import LiveServer
 from briefgen.serve.overlay import BuildFailure
 from briefgen.serve.scheduler import ChangeFilter, RebuildScheduler
@@ -56,10 +57,18 @@ def base_path(root: Path) -> str:
 
 
 def url_for(host: str, port: int, path: str) -> str:
-    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    shown = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
     if ":" in shown:
         shown = f"[{shown}]"
     return f"http://{shown}:{port}{path}"
+
+
+def exposure_warning(host: str) -> str | None:
+    """The warning for a `--host` that other machines can reach, or None for loopback."""
+    if is_loopback(host):
+        return None
+    return (f"warning: serving on {host} lets other machines reach this preview; "
+            "it is a development server, not for publishing")
 
 
 class PreviewSession:
@@ -89,11 +98,20 @@ class PreviewSession:
         return self._failure
 
     async def start(self) -> int:
-        """Build once, start watching, then listen; returns the port."""
+        """Listen, start watching, then build once; returns the port.
+
+        Listening comes first so that a busy port fails at once, not after
+        a long first build; pages asked for meanwhile get the previous
+        output (or a 404) and reload when the build is done.
+        """
+        try:
+            self.port = self._server.listen(self._options.port)
+        except OSError as exc:
+            raise UsageError(f"cannot listen on {self._options.host}:{self._options.port}: "
+                             f"{exc.strerror or exc} (--port 0 picks a free port)") from exc
         self._watcher.start()
         self._scheduler.begin_initial()
         await self._build(())
-        self.port = self._server.listen(self._options.port)
         return self.port
 
     async def close(self) -> None:
@@ -137,6 +155,8 @@ class PreviewSession:
     async def _build(self, batch: tuple[Path, ...]) -> None:
         if batch:
             self._log(f"{_describe(batch, self._options.root)} changed; rebuilding")
+        else:
+            self._log(f"building {self._options.root}")
         started = time.perf_counter()
         try:
             await self._loop.run_in_executor(self._executor, self._builder)
@@ -176,9 +196,9 @@ def serve_site(options: ServeOptions, builder: Builder, *, out: TextIO = sys.std
     def log(message: str) -> None:
         print(f"briefgen: {message}", file=err, flush=True)
 
-    if not is_loopback(options.host):
-        log(f"warning: serving on {options.host} lets other machines reach this preview; "
-            "it is a development server, not for publishing")
+    warning = exposure_warning(options.host)
+    if warning:
+        log(warning)
     asyncio.run(_serve(options, builder, log, out))
     log("stopped")
 
