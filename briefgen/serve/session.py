@@ -115,9 +115,10 @@ class PreviewSession:
         return self.port
 
     async def close(self) -> None:
+        self._watcher.stop()
         if self._timer is not None:
             self._timer.cancel()
-        self._watcher.stop()
+            self._timer = None
         if self._build_task is not None:
             await asyncio.gather(self._build_task, return_exceptions=True)
         await self._server.close()
