@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import sys
 from collections.abc import Sequence
@@ -78,6 +79,16 @@ def make_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="print the briefing instead of writing it")
     imp.add_argument("--create-entities", action="store_true",
                      help="write stub actor files for unknown names, and declare them")
+    serve = commands.add_parser("serve", parents=[common], help="preview the site, rebuilding on save",
+                                description="Build the site into build/, serve it, and rebuild and "
+                                            "reload open pages on every change to content/, templates/, "
+                                            "static/ or site.yaml. Broken content shows an error on the "
+                                            "page; the server keeps running.")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    serve.add_argument("--drafts", action="store_true", help="include briefings marked draft")
 
     init = commands.add_parser("init", help="create a new site", description="Create a new, "
                                "working briefing site in DIR.")
@@ -113,6 +124,8 @@ def _run(args: argparse.Namespace) -> int:
         run = import_files(_root(args), args.files, options, stdin=sys.stdin.buffer, today=dt.date.today())
         print_run(run, sys.stdout, sys.stderr)
         return EXIT_OK if run.ok else EXIT_CONTENT
+    if args.command == "serve":
+        return _serve(args)
     if args.command == "init":
         written = init_site(args.dir, today=dt.date.today())
         print(f"created a site in {args.dir} ({len(written)} files); next: cd {args.dir} && briefgen build")
@@ -146,6 +159,16 @@ def _build(args: argparse.Namespace) -> int:
         stats = result.stats
         print(f"built {result.pages} pages: {stats.written} files written, {stats.unchanged} unchanged, "
               f"{stats.removed} removed in {result.seconds:.2f}s ({result.rendered} pages rendered)")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from briefgen.serve import ServeOptions, serve_site  # tornado and watchfiles: only when serving
+
+    root = _root(args)
+    out_dir = root / OUTPUT_DIR
+    serve_site(ServeOptions(root, out_dir, args.host, args.port, args.open),
+               functools.partial(build_site, root, out_dir, drafts=args.drafts))
     return EXIT_OK
 
 

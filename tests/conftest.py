@@ -100,9 +100,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """A headless Debian Chromium driven by Playwright.
+    """A headless Debian Chromium driven by Playwright, one per test module.
+
+    Not per session: Playwright's sync API keeps an event loop marked running in
+    the main thread while it is open, which would break tests that start their own.
 
     Skipped where Chromium is missing, except on CI (CI=true), where that is a failure:
     `.ci/run` installs it.

@@ -1,0 +1,108 @@
+"""Measure `briefgen serve`'s time from a save on disk to the reloaded page in Chromium.
+
+    python bench/serve_latency.py SITE BRIEFING_FILE PAGE_URL_PATH [--runs 7]
+
+e.g. `python bench/serve_latency.py . content/briefings/2024-05-08-pashinyan-in-moscow.md
+/briefings/pashinyan-in-moscow/`. The site is copied to a temporary folder
+first (content/, templates/, static/, site.yaml), so the original is never
+edited. Each run rewrites the briefing's `title:` line and times until the
+open page's <h1> shows the new title; the server's own "built in" lines give
+the build's share. Needs Debian's /usr/bin/chromium and Playwright.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def copy_site(source: Path, target: Path) -> None:
+    for name in ("content", "templates", "static"):
+        if (source / name).is_dir():
+            shutil.copytree(source / name, target / name)
+    shutil.copy(source / "site.yaml", target / "site.yaml")
+
+
+def wait_for_url(log: Path, process: subprocess.Popen[bytes], timeout: float) -> str:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        found = re.search(r"http://127\.0\.0\.1:\d+/", log.read_text(encoding="utf-8"))
+        if found:
+            return found.group(0)
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    raise SystemExit(f"briefgen serve did not start:\n{log.read_text(encoding='utf-8')}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("site", type=Path)
+    parser.add_argument("briefing", help="the briefing file, relative to SITE")
+    parser.add_argument("page", help="the briefing's URL path, e.g. /briefings/x/")
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="briefgen-latency-") as scratch:
+        root = Path(scratch) / "site"
+        root.mkdir()
+        copy_site(args.site, root)
+        out, err = Path(scratch) / "out.txt", Path(scratch) / "err.txt"
+        started = time.perf_counter()
+        with out.open("wb") as stdout, err.open("wb") as stderr:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "briefgen", "serve", "--root", str(root), "--port", "0"],
+                stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL,
+            )
+        try:
+            url = wait_for_url(out, process, timeout=600)
+            print(f"first build and start: {time.perf_counter() - started:.2f}s")
+            return measure(root / args.briefing, url.rstrip("/") + args.page, args.runs, err)
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=60)
+
+
+def measure(briefing: Path, url: str, runs: int, server_log: Path) -> int:
+    original = briefing.read_text(encoding="utf-8")
+    if not re.search(r"^title: .*$", original, flags=re.M):
+        raise SystemExit(f"{briefing} has no 'title:' line")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        page = browser.new_page()
+        page.goto(url)
+        times = []
+        for run in range(runs):
+            page.wait_for_function("() => window.LiveReload && window.LiveReload.connector"
+                                   " && window.LiveReload.connector.protocol >= 7", timeout=60_000)
+            time.sleep(0.3)
+            marker = f"Latency Run {run} {time.time_ns()}"
+            text = re.sub(r"^title: .*$", f"title: {marker}", original, count=1, flags=re.M)
+            saved = time.perf_counter()
+            briefing.write_text(text, encoding="utf-8")
+            page.wait_for_function("marker => (document.querySelector('h1') || {}).textContent"
+                                   " === marker", arg=marker, polling="raf", timeout=600_000)
+            times.append(time.perf_counter() - saved)
+        browser.close()
+    builds = [float(s) for s in re.findall(r"built in ([\d.]+)s", server_log.read_text(encoding="utf-8"))]
+    print("save to reloaded page (s): " + " ".join(f"{t:.3f}" for t in times))
+    print(f"median {statistics.median(times):.3f}s, min {min(times):.3f}s, max {max(times):.3f}s")
+    if len(builds) > 1:
+        rebuilds = builds[1:]
+        print(f"of which rebuild (server's own timing): median {statistics.median(rebuilds):.3f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
