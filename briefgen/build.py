@@ -13,12 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.config import SiteConfig, is_absolute_url, load_config
+from briefgen import urls
+from briefgen.config import CONFIG_FILE, SiteConfig, is_absolute_url, load_config
 from briefgen.content import load_content
-from briefgen.diagnostics import Diagnostic, Report
+from briefgen.diagnostics import Diagnostic, Report, error, warning
 from briefgen.entities import build_registry
 from briefgen.errors import ContentError, UsageError
 from briefgen.markdown import render_bodies
+from briefgen.publish import publish_files
 from briefgen.render import (
     OutputFile,
     make_environment,
@@ -27,7 +29,11 @@ from briefgen.render import (
     theme_assets,
 )
 from briefgen.resolve import resolve
+from briefgen.search import find_pagefind, index_search
 from briefgen.sitemodel import PageSpec, SiteModel, build_model, build_pages, menu
+from briefgen.sitemodel.discovery import alias_problems, claimed_urls
+from briefgen.sitemodel.feeds import FeedSource, feed_links, feed_sources
+from briefgen.sitemodel.head import annotate
 from briefgen.sitemodel.model import mention_suggestions
 from briefgen.write import WriteStats, check_output_dir, write_site
 
@@ -47,6 +53,7 @@ class LoadedSite:
     model: SiteModel
     pages: tuple[PageSpec, ...]
     report: Report
+    feeds: tuple[FeedSource, ...]
 
 
 @dataclass(frozen=True)
@@ -55,10 +62,16 @@ class BuildResult:
     stats: WriteStats
     seconds: float
     report: Report
+    warnings: tuple[str, ...] = ()
 
 
-def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None) -> LoadedSite:
-    """Load and link everything, render Markdown, lay out pages; never writes."""
+def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
+              publishing: bool = False) -> LoadedSite:
+    """Load and link everything, render Markdown, lay out pages; never writes.
+
+    A missing base_url is an error when `publishing` (canonical URLs, feeds and the
+    sitemap need the site's address), else a warning.
+    """
     config, diagnostics = load_config(root)
     if base_url is not None:
         if not is_absolute_url(base_url):
@@ -75,7 +88,24 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None) 
     model = build_model(linked, bodies, drafts=drafts)
     pages, problems = build_pages(model)
     diagnostics += problems
-    return LoadedSite(config, model, tuple(pages), Report.of(diagnostics))
+    feeds = feed_sources(model)
+    diagnostics += alias_problems(model, claimed_urls(pages, (urls.feed_url(f.page_url) for f in feeds)))
+    diagnostics += base_url_problems(config, publishing=publishing)
+    pages = annotate(pages, model, feed_links(feeds))
+    return LoadedSite(config, model, tuple(pages), Report.of(diagnostics), tuple(feeds))
+
+
+def base_url_problems(config: SiteConfig, *, publishing: bool) -> list[Diagnostic]:
+    if config.base_url:
+        return []
+    report = error if publishing else warning
+    return [report(
+        CONFIG_FILE, 0, 0,
+        "base_url is not set; canonical URLs, feeds, the sitemap and the data exports need "
+        "the site's public address",
+        hint="add 'base_url: https://your.site/' to site.yaml or pass --base-url "
+             "(for a local preview: --base-url http://127.0.0.1:8000/)",
+    )]
 
 
 def check_site(root: Path) -> Report:
@@ -89,28 +119,43 @@ def build_site(
     *,
     drafts: bool = False,
     base_url: str | None = None,
+    search: bool = True,
     progress: Progress = _quiet,
 ) -> BuildResult:
-    """Build into `out_dir` (default `root/build`); on any error the old output stays."""
+    """Build into `out_dir` (default `root/build`); on any error the old output stays.
+
+    With `search`, the pages are indexed by Pagefind before writing; when that fails
+    the site is still built and the reason is one of the result's `warnings`.
+    """
     started = time.perf_counter()
     out_dir = out_dir or root / OUTPUT_DIR
     check_output_dir(out_dir, root)
     progress("loading content")
-    site = load_site(root, drafts=drafts, base_url=base_url)
+    site = load_site(root, drafts=drafts, base_url=base_url, publishing=True)
     if site.report.failed():
         raise ContentError(site.report)
     progress(f"rendering {len(site.pages)} pages")
     files = render_site(root, site)
+    warnings: list[str] = []
+    if search:
+        progress("indexing pages for search")
+        index = index_search(files, find_pagefind())
+        files += index.files
+        if index.problem:
+            warnings.append(f"search index not built: {index.problem}; "
+                            "the rest of the site was built, its search page will say so")
     progress(f"writing {len(files)} files")
     stats = write_site(out_dir, files)
-    return BuildResult(len(site.pages), stats, time.perf_counter() - started, site.report)
+    return BuildResult(len(site.pages), stats, time.perf_counter() - started, site.report,
+                       tuple(warnings))
 
 
 def render_site(root: Path, site: LoadedSite) -> list[OutputFile]:
     assets = theme_assets()
     env = make_environment(root, site_context(site.config, menu(site.model), assets))
     files = [render_page(env, page) for page in site.pages]
-    return [*files, *assets, *static_files(root)]
+    extras = publish_files(site.model, site.pages, site.feeds)
+    return [*files, *extras, *assets, *static_files(root)]
 
 
 def static_files(root: Path) -> list[OutputFile]:

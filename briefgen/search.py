@@ -1,0 +1,79 @@
+"""Full-text search: the rendered pages indexed by Pagefind into the site's `pagefind/` folder.
+
+This step sits between rendering and writing. The pages to index are staged
+in a temporary folder, Pagefind's bundled binary indexes them into another,
+and the index files join the site's other output files. The writer then
+treats them like any page: an unchanged index file is not rewritten, a stale
+one is removed, and the pages and their index are committed together, so a
+deploy never pairs new pages with an old index. Pagefind's output is a
+function of its input, so a rebuild of unchanged content writes nothing.
+
+When the binary is missing or fails, the site is built without an index and
+the reason is returned for the build to report; the search page then says
+that search is unavailable.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.render import OutputFile
+
+SEARCH_DIR = "pagefind"
+MARKER = b"data-pagefind-body"
+TIMEOUT_SECONDS = 600
+INSTALL_HINT = "install it with: pip install 'pagefind[bin]'"
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """Pagefind's files for the output folder, or why there are none."""
+
+    files: tuple[OutputFile, ...]
+    problem: str | None = None
+
+
+def find_pagefind() -> Path | None:
+    """The Pagefind binary: $PAGEFIND_BINARY_PATH, else the one the `pagefind[bin]` package ships."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        return None
+    return get_executable()
+
+
+def index_search(files: Sequence[OutputFile], executable: Path | None) -> SearchIndex:
+    """Index the HTML among `files`: the pages marked `data-pagefind-body`, else all of them."""
+    if executable is None:
+        return SearchIndex((), f"the Pagefind binary was not found; {INSTALL_HINT}")
+    pages = [f for f in files if f.path.endswith(".html")]
+    marked = [f for f in pages if MARKER in f.data] or pages
+    with tempfile.TemporaryDirectory(prefix="briefgen-search-") as temp:
+        site, bundle = Path(temp) / "site", Path(temp) / SEARCH_DIR
+        for page in marked:
+            target = site / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(page.data)
+        command = [str(executable), "--site", str(site), "--output-path", str(bundle), "--quiet"]
+        try:
+            run = subprocess.run(command, capture_output=True, text=True, errors="replace",
+                                 timeout=TIMEOUT_SECONDS, check=False)
+        except OSError as exc:
+            return SearchIndex((), f"could not run Pagefind ({executable}): {exc.strerror or exc}; "
+                                   f"{INSTALL_HINT}")
+        except subprocess.TimeoutExpired:
+            return SearchIndex((), f"Pagefind took longer than {TIMEOUT_SECONDS}s and was stopped")
+        if run.returncode != 0:
+            said = (run.stderr.strip() or run.stdout.strip()).splitlines()[-3:]
+            return SearchIndex((), f"Pagefind failed (exit code {run.returncode})"
+                                   + (f": {' '.join(said)}" if said else ""))
+        if not bundle.is_dir():
+            return SearchIndex((), f"Pagefind wrote no index (looked for {bundle.name}/)")
+        return SearchIndex(tuple(
+            OutputFile(f"{SEARCH_DIR}/{path.relative_to(bundle).as_posix()}", path.read_bytes())
+            for path in sorted(bundle.rglob("*")) if path.is_file()
+        ))
