@@ -90,7 +90,8 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
     diagnostics += problems
     feeds = feed_sources(model)
     diagnostics += alias_problems(model, claimed_urls(pages, (urls.feed_url(f.page_url) for f in feeds)))
-    diagnostics += base_url_problems(config, publishing=publishing)
+    if (root / CONFIG_FILE).is_file():
+        diagnostics += base_url_problems(config, publishing=publishing)
     pages = annotate(pages, model, feed_links(feeds))
     return LoadedSite(config, model, tuple(pages), Report.of(diagnostics), tuple(feeds))
 

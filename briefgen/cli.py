@@ -165,12 +165,12 @@ def _json_report(report: Report, strict: bool) -> dict[str, object]:
 
 
 def _github_annotation(d: Diagnostic, strict: bool, root: Path) -> str:
-    """One workflow command; the file is given from the current folder, as Actions expects."""
+    """One workflow command, with the file named from the current folder as Actions expects."""
     level = {"error": "error", "warning": "warning", "suggestion": "notice"}[d.severity.value]
     if strict and d.severity is Severity.WARNING:
         level = "error"
     message = d.message + (f" (hint: {d.hint})" if d.hint else "")
-    place = f"file={_escape_property(_from_cwd(root / d.path))}"
+    place = f"file={_escape_property(_repo_path(root, d.path))}"
     if d.line:
         place += f",line={d.line}"
         if d.col:
@@ -178,13 +178,13 @@ def _github_annotation(d: Diagnostic, strict: bool, root: Path) -> str:
     return f"::{level} {place}::{_escape_data(message)}"
 
 
-def _from_cwd(path: Path) -> str:
-    if path.is_absolute():
-        try:
-            return path.relative_to(Path.cwd()).as_posix()
-        except ValueError:
-            return path.as_posix()
-    return path.as_posix()
+def _repo_path(root: Path, path: str) -> str:
+    """The file from the current folder (the repository, on Actions) when the site is inside it,
+    else as the site names it."""
+    try:
+        return (root / path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path
 
 
 def _escape_data(text: str) -> str:
