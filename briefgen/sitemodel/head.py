@@ -53,7 +53,8 @@ class _Annotator:
         entity = self.entities.get(page.source)
         title = str(page.context.get("page_title", self.config.title))
         description = _clip(self._description(page, briefing, entity))
-        canonical = self.absolute(page.url) if self.config.base_url else None
+        listed = self.config.base_url and page.url != urls.NOT_FOUND
+        canonical = self.absolute(page.url) if listed else None
         og_type = "article" if briefing else "profile" if isinstance(entity, Actor) and \
             entity.kind == "person" else "website"
         properties = [
