@@ -23,9 +23,27 @@
       showImages: false,
       autofocus: true
     });
+    labelField(box);
     var query = new URLSearchParams(window.location.search).get("q");
     if (query) {
       ui.triggerSearch(query);
+    }
+  }
+
+  /* Pagefind's field has only a placeholder and a title: give it the page's visible label,
+     and keep Enter from submitting its form to a javascript: URL (which the CSP refuses). */
+  function labelField(box) {
+    var field = box.querySelector("input");
+    var label = document.getElementById("search-label");
+    if (field && label) {
+      field.id = label.htmlFor;
+      label.hidden = false;
+    }
+    var form = box.querySelector("form");
+    if (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+      });
     }
   }
 
