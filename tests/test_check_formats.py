@@ -80,9 +80,8 @@ def test_github_annotations_escape_properties_and_data(
 def test_github_message_line_breaks_and_percent_are_escaped(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = write_site(tmp_path / "s", {
-        "content/briefings/2024-05-08-x.md": '---\ntitle: T\ndate: 2024-05-08\nactors: ["50%\\nof\\rit"]\n---\n',
-    })
+    front = '---\ntitle: T\ndate: 2024-05-08\nactors: ["50%\\nof\\rit"]\n---\n'
+    root = write_site(tmp_path / "s", {"content/briefings/2024-05-08-x.md": front})
     code, out = run(capsys, "check", "--format", "github", "--root", str(root))
     assert code == 1
     assert out.splitlines()[0].startswith(
