@@ -193,3 +193,15 @@ def test_missing_base_url_fails_the_build_and_warns_in_check(make_site: MakeSite
     build_site(root, search=False, base_url="http://127.0.0.1:8000/")
     html = (root / "build/briefings/x/index.html").read_text()
     assert '<link rel="canonical" href="http://127.0.0.1:8000/briefings/x/">' in html
+
+
+def test_descriptions_say_what_each_page_is(example: Path) -> None:
+    def description(path: str) -> str:
+        found = re.search(r'<meta name="description" content="([^"]*)">', (example / path).read_text())
+        assert found is not None, path
+        return found.group(1)
+
+    assert description("relations/armenia--russia/index.html") == (
+        "Relations between Armenia and Russia: strained since 8 May 2024; 1 briefing.")
+    assert description("briefings/pashinyan-in-moscow/index.html").startswith("Pashinyan and Putin met")
+    assert description("actors/dmitry-peskov/index.html") != description("index.html")

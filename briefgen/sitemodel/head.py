@@ -98,6 +98,9 @@ class _Annotator:
             first = body.first_paragraph if body else ""
             role = entity.role if isinstance(entity, Actor) else entity.region
             return first or role or f"Briefings about {entity.name}"
+        pair = page.context.get("pair")
+        if page.template == "pair.html" and isinstance(pair, Mapping):
+            return _pair_description(pair)
         summary = page.context.get("summary")
         return summary if isinstance(summary, str) and summary else self.config.description
 
@@ -192,6 +195,15 @@ class _Annotator:
         if self.config.description:
             site["description"] = self.config.description
         return site
+
+
+def _pair_description(pair: Mapping[str, Any]) -> str:
+    """'Armenia and Russia: strained since 8 May 2024; 3 briefings.' from a pair summary view."""
+    a, b = pair["a"]["name"], pair["b"]["name"]
+    count = pair["count"]
+    status = f"{pair['status']}" if pair["status"] else "no status stated yet"
+    since = f" since {pair['last_change']['display']}" if pair["status"] and pair["last_change"] else ""
+    return f"Relations between {a} and {b}: {status}{since}; {count} briefing{'' if count == 1 else 's'}."
 
 
 def _clip(text: str) -> str:
