@@ -39,6 +39,7 @@ from briefgen.write import WriteStats, check_output_dir, write_site
 
 STATIC_DIR = "static"
 OUTPUT_DIR = "build"
+CACHE_DIR = ".briefgen-cache"
 
 Progress = Callable[[str], None]
 
@@ -140,7 +141,7 @@ def build_site(
     warnings: list[str] = []
     if search:
         progress("indexing pages for search")
-        index = index_search(files, find_pagefind())
+        index = index_search(files, find_pagefind(), root / CACHE_DIR / "search")
         files += index.files
         if index.problem:
             warnings.append(f"search index not built: {index.problem}; "

@@ -8,6 +8,11 @@ one is removed, and the pages and their index are committed together, so a
 deploy never pairs new pages with an old index. Pagefind's output is a
 function of its input, so a rebuild of unchanged content writes nothing.
 
+Pagefind has no incremental mode, so with a cache folder the bundle is kept
+there under a hash of the binary and of every staged page: a build whose
+indexed pages did not change reuses it without running Pagefind. Only the
+latest bundle is kept.
+
 When the binary is missing or fails, the site is built without an index and
 the reason is returned for the build to report; the search page then says
 that search is unavailable.
@@ -15,6 +20,8 @@ that search is unavailable.
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -46,12 +53,61 @@ def find_pagefind() -> Path | None:
     return get_executable()
 
 
-def index_search(files: Sequence[OutputFile], executable: Path | None) -> SearchIndex:
+def index_search(files: Sequence[OutputFile], executable: Path | None,
+                 cache_dir: Path | None = None) -> SearchIndex:
     """Index the HTML among `files`: the pages marked `data-pagefind-body`, else all of them."""
     if executable is None:
         return SearchIndex((), f"the Pagefind binary was not found; {INSTALL_HINT}")
     pages = [f for f in files if f.path.endswith(".html")]
     marked = [f for f in pages if MARKER in f.data] or pages
+    if cache_dir is None:
+        return _run_pagefind(marked, executable)
+    cached = cache_dir / _cache_key(marked, executable)
+    if cached.is_dir():
+        return SearchIndex(_read_bundle(cached))
+    index = _run_pagefind(marked, executable)
+    if index.problem is None:
+        _store(cache_dir, cached, index.files)
+    return index
+
+
+def _cache_key(pages: Sequence[OutputFile], executable: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        found = executable.stat()
+        digest.update(f"{executable.resolve()}\0{found.st_size}\0{found.st_mtime_ns}\0".encode())
+    except OSError:
+        digest.update(f"{executable}\0".encode())
+    for page in sorted(pages, key=lambda p: p.path):
+        digest.update(page.path.encode() + b"\0" + hashlib.sha256(page.data).digest())
+    return digest.hexdigest()[:32]
+
+
+def _store(cache_dir: Path, target: Path, files: Sequence[OutputFile]) -> None:
+    """Keep `files` as the only cached bundle; a cache that cannot be written is skipped."""
+    staging = cache_dir / f".{target.name}.tmp"
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        for file in files:
+            path = staging / file.path.removeprefix(f"{SEARCH_DIR}/")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(file.data)
+        staging.rename(target)
+        for old in cache_dir.iterdir():
+            if old != target:
+                shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _read_bundle(bundle: Path) -> tuple[OutputFile, ...]:
+    return tuple(
+        OutputFile(f"{SEARCH_DIR}/{path.relative_to(bundle).as_posix()}", path.read_bytes())
+        for path in sorted(bundle.rglob("*")) if path.is_file()
+    )
+
+
+def _run_pagefind(marked: Sequence[OutputFile], executable: Path) -> SearchIndex:
     with tempfile.TemporaryDirectory(prefix="briefgen-search-") as temp:
         site, bundle = Path(temp) / "site", Path(temp) / SEARCH_DIR
         for page in marked:
@@ -73,7 +129,4 @@ def index_search(files: Sequence[OutputFile], executable: Path | None) -> Search
                                    + (f": {' '.join(said)}" if said else ""))
         if not bundle.is_dir():
             return SearchIndex((), f"Pagefind wrote no index (looked for {bundle.name}/)")
-        return SearchIndex(tuple(
-            OutputFile(f"{SEARCH_DIR}/{path.relative_to(bundle).as_posix()}", path.read_bytes())
-            for path in sorted(bundle.rglob("*")) if path.is_file()
-        ))
+        return SearchIndex(_read_bundle(bundle))

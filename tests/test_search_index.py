@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import stat
 from pathlib import Path
 
@@ -103,3 +104,29 @@ def test_no_search_skips_the_index_quietly(make_site: MakeSite, capsys: pytest.C
     assert main(["build", "--no-search", "--quiet", "--root", str(root)]) == 0
     assert capsys.readouterr().err == ""
     assert not (root / "build/pagefind").exists()
+
+
+def test_unchanged_pages_reuse_the_cached_index(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    real = find_pagefind()
+    assert real is not None
+    log = tmp_path / "runs.log"
+    counting = tmp_path / "pagefind"
+    counting.write_text(f'#!/bin/sh\necho run >> "{log}"\nexec "{real}" "$@"\n')
+    counting.chmod(counting.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(counting))
+    root = make_site({"content/briefings/2024-05-08-x.md": briefing(body="Kremlin.\n")})
+    build_site(root)
+    first = {p.relative_to(root / "build").as_posix(): p.read_bytes()
+             for p in (root / "build/pagefind").rglob("*") if p.is_file()}
+    shutil.rmtree(root / "build")
+    build_site(root)
+    assert log.read_text().count("run") == 1  # the second build reused the cached bundle
+    again = {p.relative_to(root / "build").as_posix(): p.read_bytes()
+             for p in (root / "build/pagefind").rglob("*") if p.is_file()}
+    assert again == first
+    (root / "content/briefings/2024-05-08-x.md").write_text(briefing(body="Yerevan.\n"))
+    build_site(root)
+    assert log.read_text().count("run") == 2
+    assert len(list((root / ".briefgen-cache/search").iterdir())) == 1  # only the latest is kept
