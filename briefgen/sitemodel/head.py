@@ -55,39 +55,50 @@ class _Annotator:
         description = _clip(self._description(page, briefing, entity))
         listed = self.config.base_url and page.url != urls.NOT_FOUND
         canonical = self.absolute(page.url) if listed else None
-        og_type = "article" if briefing else "profile" if isinstance(entity, Actor) and \
-            entity.kind == "person" else "website"
-        properties = [
-            ("og:site_name", self.config.title),
-            ("og:title", title),
-            ("og:type", og_type),
-            *([("og:url", canonical)] if canonical else []),
-            *([("og:description", description)] if description else []),
-        ]
-        if briefing:
-            properties.append(("article:published_time",
-                               rfc3339(briefing.briefing.time or briefing.briefing.date)))
-            if briefing.briefing.updated:
-                properties.append(("article:modified_time", rfc3339(briefing.briefing.updated)))
-            properties.extend(("article:tag", tag) for tag in briefing.briefing.tags)
         names = [("twitter:card", "summary"), ("twitter:title", title),
                  *([("twitter:description", description)] if description else [])]
-        jsonld: Json | None = None
-        if briefing:
-            jsonld = self.news_article(briefing, page.url, description)
-        elif entity is not None and page.url == self.entity_url(entity):
-            jsonld = self.entity_json(entity, description)
-        elif page.url == urls.HOME:
-            jsonld = self.website()
         return {
             "canonical": canonical,
             "description": description,
             "robots": "noindex" if page.url == urls.NOT_FOUND else None,
-            "properties": [{"property": k, "content": v} for k, v in properties],
+            "properties": [
+                {"property": k, "content": v}
+                for k, v in self.open_graph(title, description, canonical, briefing, entity)
+            ],
             "names": [{"name": k, "content": v} for k, v in names],
             "feeds": self.page_feeds(page.url),
-            "jsonld": jsonld,
+            "jsonld": self.structured_data(page, description, briefing, entity),
         }
+
+    def open_graph(self, title: str, description: str, canonical: str | None,
+                   briefing: ResolvedBriefing | None,
+                   entity: Actor | Country | None) -> list[tuple[str, str]]:
+        person = isinstance(entity, Actor) and entity.kind == "person"
+        properties = [
+            ("og:site_name", self.config.title),
+            ("og:title", title),
+            ("og:type", "article" if briefing else "profile" if person else "website"),
+            *([("og:url", canonical)] if canonical else []),
+            *([("og:description", description)] if description else []),
+        ]
+        if briefing:
+            record = briefing.briefing
+            properties.append(("article:published_time", rfc3339(record.time or record.date)))
+            if record.updated:
+                properties.append(("article:modified_time", rfc3339(record.updated)))
+            properties.extend(("article:tag", tag) for tag in record.tags)
+        return properties
+
+    def structured_data(self, page: PageSpec, description: str, briefing: ResolvedBriefing | None,
+                        entity: Actor | Country | None) -> Json | None:
+        """JSON-LD: NewsArticle, Person/Organization/Country (on an entity's first page), WebSite."""
+        if briefing:
+            return self.news_article(briefing, page.url, description)
+        if entity is not None and page.url == self.entity_url(entity):
+            return self.entity_json(entity, description)
+        if page.url == urls.HOME:
+            return self.website()
+        return None
 
     def _description(self, page: PageSpec, briefing: ResolvedBriefing | None,
                      entity: Actor | Country | None) -> str:
