@@ -14,13 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.cache import BuildCache, PageEntry, load_cache, save_cache
-from briefgen.config import SiteConfig, is_absolute_url, load_config
+from briefgen import urls
+from briefgen.cache import CACHE_DIR, BuildCache, PageEntry, digest, load_cache, save_cache
+from briefgen.config import CONFIG_FILE, SiteConfig, is_absolute_url, load_config
 from briefgen.content import load_content
-from briefgen.diagnostics import Report
+from briefgen.diagnostics import Diagnostic, Report, error, warning
 from briefgen.entities import build_registry
 from briefgen.errors import ContentError, UsageError
 from briefgen.markdown import render_bodies
+from briefgen.publish import publish_files
 from briefgen.render import (
     OutputFile,
     make_environment,
@@ -31,7 +33,11 @@ from briefgen.render import (
     theme_assets,
 )
 from briefgen.resolve import resolve
+from briefgen.search import find_pagefind, index_search
 from briefgen.sitemodel import PageSpec, SiteModel, build_model, build_pages, menu
+from briefgen.sitemodel.discovery import alias_problems, claimed_urls
+from briefgen.sitemodel.feeds import FeedSource, feed_links, feed_sources
+from briefgen.sitemodel.head import annotate
 from briefgen.sitemodel.model import mention_suggestions
 from briefgen.urls import output_path
 from briefgen.write import SwapNeeded, WriteStats, check_output_dir, write_site
@@ -52,6 +58,7 @@ class LoadedSite:
     model: SiteModel
     pages: tuple[PageSpec, ...]
     report: Report
+    feeds: tuple[FeedSource, ...]
 
 
 @dataclass(frozen=True)
@@ -61,11 +68,16 @@ class BuildResult:
     stats: WriteStats
     seconds: float
     report: Report
+    warnings: tuple[str, ...] = ()
 
 
 def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
-              cache: BuildCache | None = None) -> LoadedSite:
-    """Load and link everything, render Markdown, lay out pages; never writes."""
+              publishing: bool = False, cache: BuildCache | None = None) -> LoadedSite:
+    """Load and link everything, render Markdown, lay out pages; never writes.
+
+    A missing base_url is an error when `publishing` (canonical URLs, feeds and the
+    sitemap need the site's address), else a warning.
+    """
     config, diagnostics = load_config(root)
     if base_url is not None:
         if not is_absolute_url(base_url):
@@ -82,7 +94,25 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
     model = build_model(linked, bodies, drafts=drafts)
     pages, problems = build_pages(model)
     diagnostics += problems
-    return LoadedSite(config, model, tuple(pages), Report.of(diagnostics))
+    feeds = feed_sources(model)
+    diagnostics += alias_problems(model, claimed_urls(pages, (urls.feed_url(f.page_url) for f in feeds)))
+    if (root / CONFIG_FILE).is_file():
+        diagnostics += base_url_problems(config, publishing=publishing)
+    pages = annotate(pages, model, feed_links(feeds))
+    return LoadedSite(config, model, tuple(pages), Report.of(diagnostics), tuple(feeds))
+
+
+def base_url_problems(config: SiteConfig, *, publishing: bool) -> list[Diagnostic]:
+    if config.base_url:
+        return []
+    report = error if publishing else warning
+    return [report(
+        CONFIG_FILE, 0, 0,
+        "base_url is not set; canonical URLs, feeds, the sitemap and the data exports need "
+        "the site's public address",
+        hint="add 'base_url: https://your.site/' to site.yaml or pass --base-url "
+             "(for a local preview: --base-url http://127.0.0.1:8000/)",
+    )]
 
 
 def check_site(root: Path, cache: BuildCache | None = None) -> Report:
@@ -96,6 +126,7 @@ def build_site(
     *,
     drafts: bool = False,
     base_url: str | None = None,
+    search: bool = True,
     use_cache: bool = False,
     cache: BuildCache | None = None,
     progress: Progress = _quiet,
@@ -103,6 +134,8 @@ def build_site(
 ) -> BuildResult:
     """Build into `out_dir` (default `root/build`); on any error the old output stays.
 
+    With `search`, the pages are indexed by Pagefind before writing; when that fails
+    the site is still built and the reason is one of the result's `warnings`.
     `use_cache` keeps a cache in `.briefgen-cache/` between runs; a long-lived
     caller (the preview server) passes its own `cache` instead.
     """
@@ -112,26 +145,36 @@ def build_site(
     if cache is None and use_cache:
         cache = load_cache(root, warn)
     progress("loading content")
-    site = load_site(root, drafts=drafts, base_url=base_url, cache=cache)
+    site = load_site(root, drafts=drafts, base_url=base_url, publishing=True, cache=cache)
     if site.report.failed():
         if use_cache and cache is not None:
             save_cache(root, cache)
         raise ContentError(site.report)
     progress(f"rendering up to {len(site.pages)} pages")
     rendered = render_site(root, site, out_dir, cache)
-    progress(f"writing {len(rendered.files)} files")
+    files = list(rendered.files)
+    warnings: list[str] = []
+    if search:
+        progress("indexing pages for search")
+        search_cache = root / CACHE_DIR / "search" if cache is not None else None
+        index = index_search(_search_key(rendered), lambda: _html_pages(out_dir, rendered),
+                             find_pagefind(), search_cache)
+        files += index.files
+        if index.problem:
+            warnings.append(f"search index not built: {index.problem}; "
+                            "the rest of the site was built, its search page will say so")
+    progress(f"writing {len(files)} files")
     try:
-        stats = write_site(out_dir, rendered.files, keep=rendered.kept)
+        stats = write_site(out_dir, files, keep=rendered.kept)
     except SwapNeeded:
-        rendered = render_site(root, site, out_dir, None)
-        stats = write_site(out_dir, rendered.files)
+        return build_site(root, out_dir, drafts=drafts, base_url=base_url, search=search,
+                          progress=progress, warn=warn)
     if cache is not None:
         _remember_pages(cache, out_dir, rendered)
         if use_cache:
             save_cache(root, cache)
-    pages_rendered = len(site.pages) - len(rendered.kept)
-    return BuildResult(len(site.pages), pages_rendered, stats, time.perf_counter() - started,
-                       site.report)
+    return BuildResult(len(site.pages), len(site.pages) - len(rendered.kept), stats,
+                       time.perf_counter() - started, site.report, tuple(warnings))
 
 
 @dataclass(frozen=True)
@@ -159,7 +202,8 @@ def render_site(root: Path, site: LoadedSite, out_dir: Path, cache: BuildCache |
             kept.add(path)
         else:
             files.append(render_page(env, page))
-    return Rendered([*files, *assets, *static_files(root)], kept, digests)
+    extras = publish_files(site.model, site.pages, site.feeds)
+    return Rendered([*files, *extras, *assets, *static_files(root)], kept, digests)
 
 
 def _unchanged(cache: BuildCache, out_dir: Path, path: str, inputs: bytes) -> bool:
@@ -187,6 +231,18 @@ def _remember_pages(cache: BuildCache, out_dir: Path, rendered: Rendered) -> Non
         cache.dirty = True
 
 
+def _search_key(rendered: Rendered) -> bytes:
+    """The pages' input digests determine their bytes, so they determine the index too."""
+    return digest(*(p.encode() + d for p, d in sorted(rendered.digests.items()) if p.endswith(".html")))
+
+
+def _html_pages(out_dir: Path, rendered: Rendered) -> list[OutputFile]:
+    """Every page as it will be written: rendered now, or kept from the output folder."""
+    fresh = [f for f in rendered.files if f.path in rendered.digests]
+    kept = [OutputFile(p, (out_dir / p).read_bytes()) for p in sorted(rendered.kept)]
+    return [f for f in (*fresh, *kept) if f.path.endswith(".html")]
+
+
 def static_files(root: Path) -> list[OutputFile]:
     """The site's `static/` folder, copied as is (dotfiles skipped)."""
     folder = root / STATIC_DIR
@@ -197,3 +253,7 @@ def static_files(root: Path) -> list[OutputFile]:
         for path in sorted(folder.rglob("*"))
         if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts)
     ]
+
+
+def diagnostics_text(diagnostics: list[Diagnostic]) -> str:
+    return "\n".join(d.format() for d in diagnostics)

@@ -51,9 +51,12 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", metavar="URL", help="override base_url from site.yaml")
     build.add_argument("--output", type=Path, metavar="DIR",
                        help=f"output folder (default: ROOT/{OUTPUT_DIR})")
-    build.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    build.add_argument("--no-search", action="store_true",
+                       help="skip the search index (faster; the search page says search is off)")
     build.add_argument("--no-cache", action="store_true",
                        help="ignore and do not update the build cache (.briefgen-cache/)")
+    build.add_argument("--quiet", "-q", action="store_true",
+                       help="print errors only (and a failed search index)")
 
     check = commands.add_parser("check", parents=[common], help="validate the content, write nothing",
                                 description="Load and validate every file; exit 1 on errors.")
@@ -153,8 +156,11 @@ def _build(args: argparse.Namespace) -> int:
             print(f"briefgen: warning: {message}", file=sys.stderr)
 
     result = build_site(root, args.output, drafts=args.drafts, base_url=args.base_url,
-                        use_cache=not args.no_cache, progress=progress, warn=warn)
+                        search=not args.no_search, use_cache=not args.no_cache,
+                        progress=progress, warn=warn)
     _print_report(result.report, sys.stderr, quiet=args.quiet)
+    for message in result.warnings:
+        print(f"briefgen: warning: {message}", file=sys.stderr)
     if not args.quiet:
         stats = result.stats
         print(f"built {result.pages} pages: {stats.written} files written, {stats.unchanged} unchanged, "
@@ -173,13 +179,14 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    report = check_site(_root(args))
+    root = _root(args)
+    report = check_site(root)
     if args.format == "json":
         json.dump(_json_report(report, args.strict), sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif args.format == "github":
         for d in report.diagnostics:
-            print(_github_annotation(d, args.strict))
+            print(_github_annotation(d, args.strict, root))
     else:
         _print_report(report, sys.stdout)
     return EXIT_CONTENT if report.failed(strict=args.strict) else EXIT_OK
@@ -205,18 +212,37 @@ def _json_report(report: Report, strict: bool) -> dict[str, object]:
     }
 
 
-def _github_annotation(d: Diagnostic, strict: bool) -> str:
+def _github_annotation(d: Diagnostic, strict: bool, root: Path) -> str:
+    """One workflow command, with the file named from the current folder as Actions expects."""
     level = {"error": "error", "warning": "warning", "suggestion": "notice"}[d.severity.value]
     if strict and d.severity is Severity.WARNING:
         level = "error"
     message = d.message + (f" (hint: {d.hint})" if d.hint else "")
-    escaped = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    place = f"file={d.path}"
+    place = f"file={_escape_property(_repo_path(root, d.path))}"
     if d.line:
         place += f",line={d.line}"
         if d.col:
             place += f",col={d.col}"
-    return f"::{level} {place}::{escaped}"
+    return f"::{level} {place}::{_escape_data(message)}"
+
+
+def _repo_path(root: Path, path: str) -> str:
+    """The file from the current folder (the repository, on Actions) when the site is inside it,
+    else as the site names it."""
+    try:
+        return (root / path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path
+
+
+def _escape_data(text: str) -> str:
+    """A workflow command's message: '%' and line breaks percent-encoded."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """A workflow command's property value: also ':' and ',', which delimit properties."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 if __name__ == "__main__":

@@ -76,3 +76,25 @@ def output_path(url: str) -> str:
     if not relative or relative.endswith("/"):
         return relative + "index.html"
     return relative
+
+
+FEED = "/feed.xml"
+SEARCH = "/search/"
+SITEMAP = "/sitemap.xml"
+ROBOTS = "/robots.txt"
+REDIRECTS = "/_redirects"
+DATA_FILES = ("/data/entities.json", "/data/briefings.json", "/data/relations.json")
+FEED_NAME = "feed.xml"
+
+
+def feed_url(page_url: str) -> str:
+    """The Atom feed that follows a page: `<page>feed.xml`, beside its index.html."""
+    return f"{page_url}{FEED_NAME}"
+
+
+def absolute_url(config: SiteConfig, url: str) -> str:
+    """A site URL ('/actors/x/') under `base_url`; unchanged when the site has no base_url."""
+    if not config.base_url or not url.startswith("/"):
+        return url
+    return config.base_url + url.lstrip("/")
+

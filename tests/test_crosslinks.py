@@ -160,7 +160,7 @@ def test_one_more_than_a_page_full_paginates(make_site: MakeSite) -> None:
 def test_page_size_option(make_site: MakeSite) -> None:
     root = make_site({
         **ACTORS_AND_COUNTRIES, **many(7),
-        "site.yaml": "title: T\noptions:\n  page_size: 3\n",
+        "site.yaml": "title: T\nbase_url: https://example.org/\noptions:\n  page_size: 3\n",
     })
     build_site(root)
     assert (root / "build/actors/vladimir-putin/page/3/index.html").read_text().count('class="card"') == 1

@@ -32,6 +32,7 @@ def build_pages(model: SiteModel) -> tuple[list[PageSpec], list[Diagnostic]]:
         *_tags(model, card_list),
         *relation_pages(model, card_list),
         *_plain_pages(model),
+        PageSpec(urls.SEARCH, "search.html", {"page_title": "Search"}),
         PageSpec(urls.NOT_FOUND, "404.html", {"page_title": "Page not found"}),
     ]
     return _claim_urls(pages)
@@ -229,6 +230,7 @@ def menu(model: SiteModel) -> list[View]:
         {"title": "Countries", "url": urls.COUNTRIES},
         {"title": "Relations", "url": urls.RELATIONS},
         {"title": "Tags", "url": urls.TAGS},
+        {"title": "Search", "url": urls.SEARCH},
     ]
     pages = sorted((p for p in model.linked.pages if p.menu), key=lambda p: (p.weight, p.title, p.slug))
     entries.extend({"title": p.title, "url": urls.page_url(p.slug)} for p in pages)

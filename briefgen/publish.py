@@ -1,0 +1,128 @@
+"""The site's files other than pages: Atom feeds, sitemap.xml, robots.txt, _redirects and
+the JSON data exports, serialised from the site model's plain data.
+
+XML is built with ElementTree, which escapes text and attributes; every
+output is a function of the content alone, byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from typing import Any
+
+from briefgen import urls
+from briefgen.config import SiteConfig
+from briefgen.render import OutputFile
+from briefgen.sitemodel.discovery import Redirect, SitemapEntry, redirects, sitemap_entries
+from briefgen.sitemodel.exports import briefings_document, entities_document, relations_document
+from briefgen.sitemodel.feeds import Feed, FeedSource, build_feeds
+from briefgen.sitemodel.model import SiteModel
+from briefgen.sitemodel.spec import PageSpec
+from briefgen.urls import absolute_url, output_path
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def publish_files(model: SiteModel, pages: Sequence[PageSpec],
+                  feeds: Sequence[FeedSource]) -> list[OutputFile]:
+    config = model.linked.config
+    files = [atom_feed(feed, config) for feed in build_feeds(model, feeds)]
+    files.append(OutputFile(output_path(urls.SITEMAP), sitemap_xml(sitemap_entries(pages, model), config)))
+    files.append(OutputFile(output_path(urls.ROBOTS), robots_txt(config)))
+    files.append(OutputFile(output_path(urls.REDIRECTS), redirects_file(redirects(model), config)))
+    documents = {
+        "/data/entities.json": entities_document(model),
+        "/data/briefings.json": briefings_document(model),
+        "/data/relations.json": relations_document(model),
+    }
+    files.extend(OutputFile(output_path(url), json_bytes(doc)) for url, doc in documents.items())
+    return files
+
+
+def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    child = ET.SubElement(parent, tag, attributes)
+    if text is not None:
+        child.text = text
+    return child
+
+
+def atom_feed(feed: Feed, config: SiteConfig) -> OutputFile:
+    root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: config.language})
+    _element(root, "id", feed.id)
+    _element(root, "title", feed.title)
+    if feed.subtitle:
+        _element(root, "subtitle", feed.subtitle)
+    _element(root, "updated", feed.updated)
+    _element(root, "link", rel="self", type="application/atom+xml",
+             href=absolute_url(config, feed.url))
+    _element(root, "link", rel="alternate", type="text/html",
+             href=absolute_url(config, feed.page_url))
+    author = _element(root, "author")
+    _element(author, "name", config.title)
+    if config.base_url:
+        _element(author, "uri", config.base_url)
+    _element(root, "generator", "briefgen")
+    for entry in feed.entries:
+        item = _element(root, "entry")
+        page = absolute_url(config, entry.url)
+        _element(item, "id", entry.id)
+        _element(item, "title", entry.title)
+        _element(item, "link", rel="alternate", type="text/html", href=page)
+        _element(item, "published", entry.published)
+        _element(item, "updated", entry.updated)
+        for term in entry.categories:
+            _element(item, "category", term=term)
+        if entry.summary:
+            _element(item, "summary", entry.summary)
+        content = _element(item, "content", entry.content_html, type="html")
+        content.set(XML_BASE, page)
+    return OutputFile(output_path(feed.url), _xml_bytes(root))
+
+
+def sitemap_xml(entries: Sequence[SitemapEntry], config: SiteConfig) -> bytes:
+    root = ET.Element("urlset", {"xmlns": SITEMAPS})
+    for entry in entries:
+        item = _element(root, "url")
+        _element(item, "loc", absolute_url(config, entry.url))
+        if entry.lastmod:
+            _element(item, "lastmod", entry.lastmod)
+    return _xml_bytes(root)
+
+
+def _xml_bytes(root: ET.Element) -> bytes:
+    """The document, indented; its namespace is the root's `xmlns` attribute."""
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode("utf-8")
+
+
+def robots_txt(config: SiteConfig) -> bytes:
+    lines = ["User-agent: *", "Allow: /"]
+    if config.base_url:
+        lines.append(f"Sitemap: {absolute_url(config, urls.SITEMAP)}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def redirects_file(found: Sequence[Redirect], config: SiteConfig) -> bytes:
+    """Netlify's `_redirects`: one `from to 301` line per alias, under the site's base path."""
+    def under_base(url: str) -> str:
+        return absolute_url(config, url).removeprefix(_origin(config.base_url)) \
+            if config.base_url else url
+
+    lines = ["# Old paths of briefings (their `aliases`), redirected permanently."]
+    lines += [f"{under_base(r.source)} {under_base(r.target)} 301" for r in found]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _origin(base_url: str) -> str:
+    scheme, rest = base_url.split("://", 1)
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def json_bytes(document: Any) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,153 @@
+"""Atom feeds as plain data: one for the site, one per actor, country and relation pair.
+
+Every date comes from the content (a briefing's date, time and `updated`), never
+from the clock, and every entry id is derived from the site's host, the
+briefing's date and its slug, so the same content always gives the same feed.
+A feed's own `updated` is its newest entry's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from briefgen import urls
+from briefgen.resolve import ResolvedBriefing
+from briefgen.sitemodel.model import SiteModel
+
+FEED_SIZE = 50
+NO_DATE = "1970-01-01T00:00:00Z"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    id: str
+    title: str
+    url: str
+    published: str
+    updated: str
+    summary: str
+    content_html: str
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One feed: `url` is where it is served, `page_url` the page it follows (site URLs)."""
+
+    url: str
+    page_url: str
+    title: str
+    subtitle: str
+    id: str
+    updated: str
+    entries: tuple[FeedEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    """What a page's `<link rel="alternate">` needs."""
+
+    url: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSource:
+    """A feed before its entries are made: which page it follows and which briefings it holds.
+
+    `positions` index `SiteModel.briefings`, newest first, like the model's indexes.
+    """
+
+    page_url: str
+    title: str
+    subtitle: str
+    positions: tuple[int, ...]
+
+
+def feed_sources(model: SiteModel) -> list[FeedSource]:
+    """The site feed, then one per actor, country (even with no briefings yet) and covered pair."""
+    registry = model.linked.registry
+    site = model.linked.config.title
+    sources = [FeedSource(urls.HOME, site, model.linked.config.description,
+                          tuple(range(len(model.briefings))))]
+    for actor_id, actor in sorted(registry.actors.items()):
+        sources.append(FeedSource(urls.actor_url(actor_id), f"{site}: {actor.name}",
+                                  f"Briefings about {actor.name}", model.by_actor.get(actor_id, ())))
+    for country_id, country in sorted(registry.countries.items()):
+        sources.append(FeedSource(urls.country_url(country_id), f"{site}: {country.name}",
+                                  f"Briefings about {country.name}",
+                                  model.by_country.get(country_id, ())))
+    for record in sorted(model.relations, key=lambda r: r.pair):
+        a, b = (registry.countries[c].name for c in record.pair)
+        sources.append(FeedSource(urls.pair_url(*record.pair), f"{site}: {a}-{b}",
+                                  f"Briefings on relations between {a} and {b}", record.briefings))
+    return sources
+
+
+def feed_links(sources: Sequence[FeedSource]) -> dict[str, FeedLink]:
+    """Page URL to the feed that follows it."""
+    return {s.page_url: FeedLink(urls.feed_url(s.page_url), s.title) for s in sources}
+
+
+def build_feeds(model: SiteModel, sources: Sequence[FeedSource]) -> list[Feed]:
+    entries: dict[int, FeedEntry] = {}
+
+    def entry(position: int) -> FeedEntry:
+        if position not in entries:
+            entries[position] = make_entry(model, model.briefings[position])
+        return entries[position]
+
+    newest_anywhere = max((entry(p).updated for p in range(len(model.briefings))),
+                          key=_instant, default=NO_DATE)
+    feeds = []
+    for source in sources:
+        chosen = tuple(entry(p) for p in source.positions[:FEED_SIZE])
+        feeds.append(Feed(
+            url=urls.feed_url(source.page_url),
+            page_url=source.page_url,
+            title=source.title,
+            subtitle=source.subtitle,
+            id=urls.absolute_url(model.linked.config, source.page_url),
+            updated=max((e.updated for e in chosen), key=_instant, default=newest_anywhere),
+            entries=chosen,
+        ))
+    return feeds
+
+
+def make_entry(model: SiteModel, item: ResolvedBriefing) -> FeedEntry:
+    briefing = item.briefing
+    published = rfc3339(briefing.time or briefing.date)
+    updated = rfc3339(briefing.updated) if briefing.updated else published
+    return FeedEntry(
+        id=entry_id(model.linked.config.base_url, briefing.date, briefing.slug),
+        title=briefing.title,
+        url=urls.briefing_url(model.linked.config, briefing),
+        published=published,
+        updated=max(updated, published, key=_instant),
+        summary=model.summary(item),
+        content_html=model.bodies[briefing.source].html,
+        categories=briefing.tags,
+    )
+
+
+def entry_id(base_url: str, day: dt.date, slug: str) -> str:
+    """A tag URI (RFC 4151): the same for a briefing whatever its URL pattern or later edits."""
+    host = urlsplit(base_url).hostname or "localhost"
+    return f"tag:{host},{day.isoformat()}:{slug}"
+
+
+def rfc3339(moment: dt.date | dt.datetime) -> str:
+    """A date is taken as midnight UTC; a datetime without an offset as UTC."""
+    if not isinstance(moment, dt.datetime):
+        return f"{moment.isoformat()}T00:00:00Z"
+    if moment.tzinfo is None:
+        return moment.replace(microsecond=0).isoformat() + "Z"
+    text = moment.replace(microsecond=0).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _instant(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)

@@ -1,0 +1,132 @@
+"""The search index: Pagefind runs on the rendered pages; when it cannot, the site still builds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from briefgen.build import build_site
+from briefgen.cli import main
+from briefgen.search import find_pagefind
+from tests.conftest import REPO, MakeSite, briefing
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """The output folder for a build of the example site."""
+    return tmp_path / "build"
+
+
+def indexed_pages(out: Path) -> int:
+    entry = json.loads((out / "pagefind/pagefind-entry.json").read_text())
+    return sum(language["page_count"] for language in entry["languages"].values())
+
+
+def marked_pages(out: Path) -> int:
+    return sum("data-pagefind-body" in p.read_text() for p in out.rglob("*.html"))
+
+
+def test_pagefind_ships_with_briefgen() -> None:
+    binary = find_pagefind()
+    assert binary is not None and binary.is_file()
+
+
+def test_the_index_covers_briefings_entities_and_pages_only(example_copy: Path) -> None:
+    result = build_site(REPO, example_copy)
+    assert result.warnings == ()
+    out = example_copy
+    for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"):
+        assert (out / "pagefind" / name).is_file(), name
+    briefings = len(list((REPO / "content/briefings").glob("*.md")))
+    entities = sum(len(list((REPO / "content" / kind).glob("*.md"))) for kind in ("actors", "countries"))
+    plain = len(list((REPO / "content/pages").glob("*.md")))
+    assert marked_pages(out) == briefings + entities + plain
+    assert indexed_pages(out) == marked_pages(out)
+    assert 'data-pagefind-body' not in (out / "index.html").read_text()
+    assert 'data-pagefind-body' not in (out / "actors/index.html").read_text()
+
+
+def test_a_rebuild_of_unchanged_content_rewrites_no_index_file(example_copy: Path) -> None:
+    build_site(REPO, example_copy)
+    stamps = {p: p.stat().st_mtime_ns for p in (example_copy / "pagefind").rglob("*") if p.is_file()}
+    result = build_site(REPO, example_copy)
+    assert result.stats.written == 0 and result.stats.removed == 0
+    assert stamps == {p: p.stat().st_mtime_ns for p in stamps}
+
+
+def test_an_edit_replaces_stale_index_files(make_site: MakeSite) -> None:
+    root = make_site({"content/briefings/2024-05-08-x.md": briefing(body="Kremlin spokesman.\n")})
+    build_site(root)
+    before = {p.name for p in (root / "build/pagefind/fragment").iterdir()}
+    (root / "content/briefings/2024-05-08-x.md").write_text(briefing(body="Another word.\n"))
+    build_site(root)
+    after = {p.name for p in (root / "build/pagefind/fragment").iterdir()}
+    assert before and after and not before & after  # the old fragment is gone, not left behind
+
+
+def test_missing_binary_warns_and_builds_the_rest(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_site({"content/briefings/2024-05-08-x.md": briefing()})
+    build_site(root)
+    assert (root / "build/pagefind/pagefind.js").is_file()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(root / "no-such-pagefind"))
+    code = main(["build", "--root", str(root)])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "briefgen: warning: search index not built: could not run Pagefind" in err
+    assert "pip install 'pagefind[bin]'" in err
+    assert (root / "build/briefings/x/index.html").is_file()
+    assert (root / "build/search/index.html").is_file()
+    assert not (root / "build/pagefind").exists()  # no index for pages it never saw
+
+
+def test_failing_binary_reports_its_exit_code_and_message(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\necho 'Error: something broke' >&2\nexit 3\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    root = make_site({"content/briefings/2024-05-08-x.md": briefing()})
+    result = build_site(root)
+    assert len(result.warnings) == 1
+    assert "Pagefind failed (exit code 3): Error: something broke" in result.warnings[0]
+    assert (root / "build/briefings/x/index.html").is_file()
+
+
+def test_no_search_skips_the_index_quietly(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site({"content/briefings/2024-05-08-x.md": briefing()})
+    assert main(["build", "--no-search", "--quiet", "--root", str(root)]) == 0
+    assert capsys.readouterr().err == ""
+    assert not (root / "build/pagefind").exists()
+
+
+def test_unchanged_pages_reuse_the_cached_index(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    real = find_pagefind()
+    assert real is not None
+    log = tmp_path / "runs.log"
+    counting = tmp_path / "pagefind"
+    counting.write_text(f'#!/bin/sh\necho run >> "{log}"\nexec "{real}" "$@"\n')
+    counting.chmod(counting.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(counting))
+    root = make_site({"content/briefings/2024-05-08-x.md": briefing(body="Kremlin.\n")})
+    build_site(root, use_cache=True)
+    first = {p.relative_to(root / "build").as_posix(): p.read_bytes()
+             for p in (root / "build/pagefind").rglob("*") if p.is_file()}
+    shutil.rmtree(root / "build")
+    build_site(root, use_cache=True)
+    assert log.read_text().count("run") == 1  # the second build reused the cached bundle
+    again = {p.relative_to(root / "build").as_posix(): p.read_bytes()
+             for p in (root / "build/pagefind").rglob("*") if p.is_file()}
+    assert again == first
+    (root / "content/briefings/2024-05-08-x.md").write_text(briefing(body="Yerevan.\n"))
+    build_site(root, use_cache=True)
+    assert log.read_text().count("run") == 2
+    assert len(list((root / ".briefgen-cache/search").iterdir())) == 1  # only the latest is kept
