@@ -127,6 +127,7 @@ def build_site(
     drafts: bool = False,
     base_url: str | None = None,
     search: bool = True,
+    publishing: bool = True,
     use_cache: bool = False,
     cache: BuildCache | None = None,
     progress: Progress = _quiet,
@@ -137,7 +138,8 @@ def build_site(
     With `search`, the pages are indexed by Pagefind before writing; when that fails
     the site is still built and the reason is one of the result's `warnings`.
     `use_cache` keeps a cache in `.briefgen-cache/` between runs; a long-lived
-    caller (the preview server) passes its own `cache` instead.
+    caller (the preview server) passes its own `cache` instead. A preview
+    (`publishing=False`) tolerates a missing base_url.
     """
     started = time.perf_counter()
     out_dir = out_dir or root / OUTPUT_DIR
@@ -145,7 +147,7 @@ def build_site(
     if cache is None and use_cache:
         cache = load_cache(root, warn)
     progress("loading content")
-    site = load_site(root, drafts=drafts, base_url=base_url, publishing=True, cache=cache)
+    site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache)
     if site.report.failed():
         if use_cache and cache is not None:
             save_cache(root, cache)
@@ -168,7 +170,7 @@ def build_site(
         stats = write_site(out_dir, files, keep=rendered.kept)
     except SwapNeeded:
         return build_site(root, out_dir, drafts=drafts, base_url=base_url, search=search,
-                          progress=progress, warn=warn)
+                          publishing=publishing, progress=progress, warn=warn)
     if cache is not None:
         _remember_pages(cache, out_dir, rendered)
         if use_cache:
@@ -188,7 +190,7 @@ class Rendered:
 
 def render_site(root: Path, site: LoadedSite, out_dir: Path, cache: BuildCache | None) -> Rendered:
     """Render every page whose inputs changed since the cache saw it (all of them without one)."""
-    assets = theme_assets()
+    assets = theme_assets(site.config.relation_vocabulary)
     context = site_context(site.config, menu(site.model), assets)
     env = make_environment(root, context)
     shared = render_inputs_digest(root, context)

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from briefgen import __version__
 from briefgen.build import OUTPUT_DIR, build_site, check_site
+from briefgen.cache import load_cache
 from briefgen.diagnostics import Diagnostic, Report, Severity
 from briefgen.errors import BriefgenError, ContentError, UsageError
 from briefgen.importer import ImportOptions, import_files, print_run
@@ -173,8 +174,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     root = _root(args)
     out_dir = root / OUTPUT_DIR
-    serve_site(ServeOptions(root, out_dir, args.host, args.port, args.open),
-               functools.partial(build_site, root, out_dir, drafts=args.drafts))
+    cache = load_cache(root, lambda message: print(f"briefgen: warning: {message}", file=sys.stderr))
+    builder = functools.partial(build_site, root, out_dir, drafts=args.drafts, search=False,
+                                publishing=False, cache=cache)
+    serve_site(ServeOptions(root, out_dir, args.host, args.port, args.open), builder)
     return EXIT_OK
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -22,6 +22,7 @@ from briefgen.cache import data_digest, digest
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildError
 from briefgen.sitemodel.spec import PageSpec
+from briefgen.stylesheet import status_stylesheet
 from briefgen.urls import output_path
 
 TEMPLATES_DIR = "templates"
@@ -59,14 +60,17 @@ def make_environment(root: Path, site: Mapping[str, Any]) -> jinja2.Environment:
     return env
 
 
-def theme_assets() -> list[OutputFile]:
-    """The theme's static files, their names fingerprinted with a content hash."""
+def theme_assets(vocabulary: Sequence[str]) -> list[OutputFile]:
+    """The theme's static files and the status colours of the site's vocabulary,
+    their names fingerprinted with a content hash."""
+    sources = [(entry.name, entry.read_bytes())
+               for entry in sorted((THEME / "static").iterdir(), key=lambda e: e.name)]
+    sources.append(("status.css", status_stylesheet(vocabulary).encode()))
     files = []
-    for entry in sorted((THEME / "static").iterdir(), key=lambda e: e.name):
-        data = entry.read_bytes()
-        name = PurePosixPath(entry.name)
-        digest = hashlib.sha256(data).hexdigest()[:10]
-        files.append(OutputFile(f"assets/{name.stem}.{digest}{name.suffix}", data))
+    for filename, data in sources:
+        name = PurePosixPath(filename)
+        fingerprint = hashlib.sha256(data).hexdigest()[:10]
+        files.append(OutputFile(f"assets/{name.stem}.{fingerprint}{name.suffix}", data))
     return files
 
 

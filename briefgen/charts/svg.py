@@ -85,6 +85,8 @@ def document(kind: str, title: str, description: str, size: tuple[float, float],
              body: Iterable[str]) -> str:
     """The `<svg>` envelope: an accessible image titled `title`, sized `size` in user units.
 
+    A chart with links is a `group` (its links stay reachable); one without is an `img`.
+
     `width` and `height` equal the viewBox, so the chart shows at its natural
     size unless CSS scales it; text sizes are in viewBox units and scale with it.
     """
@@ -97,7 +99,7 @@ def document(kind: str, title: str, description: str, size: tuple[float, float],
         "viewBox": f"0 0 {number(width)} {number(height)}",
         "width": width,
         "height": height,
-        "role": "img",
+        "role": "group" if "<a " in payload else "img",
         "aria-labelledby": f"{ident}-title {ident}-desc",
         "class": f"chart chart-{kind}",
         "font-size": FONT_SIZE,

@@ -6,6 +6,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from briefgen import urls
+from briefgen.charts import (
+    ChartCell,
+    ChartCountry,
+    ChartEdge,
+    TimelinePoint,
+    relation_matrix_svg,
+    relation_network_svg,
+    status_timeline_svg,
+)
+from briefgen.charts.svg import name_key
 from briefgen.sitemodel.model import SiteModel
 from briefgen.sitemodel.paginate import list_pages, pick
 from briefgen.sitemodel.relations import PairRecord
@@ -44,7 +54,7 @@ def relation_pages(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec
 def _index(model: SiteModel) -> PageSpec:
     summaries = [pair_summary(model, record) for record in model.relations]
     involved = sorted({c for record in model.relations for c in record.pair},
-                      key=lambda c: (_name(model, c).casefold(), c))
+                      key=lambda c: (name_key(_name(model, c)), c))
     by_pair = {(s["a"]["id"], s["b"]["id"]): s for s in summaries}
     rows = []
     for row_country in involved:
@@ -55,11 +65,28 @@ def _index(model: SiteModel) -> PageSpec:
                 "status": found["status"], "url": found["url"], "label": found["label"],
             })
         rows.append({"country": country_link(model, row_country), "cells": cells})
+    config = model.linked.config
+    countries = [
+        ChartCountry(c, _name(model, c), urls.under_base(config, urls.country_url(c)),
+                     model.linked.registry.countries[c].region)
+        for c in involved
+    ]
+    vocabulary = config.relation_vocabulary
+    chart_cells = {
+        (p["a"]["id"], p["b"]["id"]): ChartCell(p["status"] or "", urls.under_base(config, p["url"]),
+                                                p["label"])
+        for p in summaries
+    }
+    edges = [ChartEdge(a, b, cell.status, cell.url, cell.label) for (a, b), cell in chart_cells.items()]
     return PageSpec(urls.RELATIONS, "relations.html", {
         "page_title": "Country relations",
-        "vocabulary": list(model.linked.config.relation_vocabulary),
+        "vocabulary": list(vocabulary),
         "pairs": summaries,
         "matrix": {"countries": [country_link(model, c) for c in involved], "rows": rows},
+        "matrix_svg": relation_matrix_svg(countries, chart_cells, vocabulary,
+                                          "Current relations, as a matrix") if summaries else "",
+        "network_svg": relation_network_svg(countries, edges, vocabulary,
+                                            "Current relations, as a map") if summaries else "",
     })
 
 
@@ -77,8 +104,18 @@ def _pair_pages(model: SiteModel, record: PairRecord, card_list: list[View]) -> 
         }
         for point in record.points
     ]
+    config = model.linked.config
+    points = [
+        TimelinePoint(point.date.isoformat(), point.status,
+                      urls.under_base(config, card_list[point.position]["url"]),
+                      model.briefings[point.position].briefing.title)
+        for point in record.points
+    ]
+    timeline = status_timeline_svg(points, config.relation_vocabulary,
+                                   f"Status of {summary['label']} over time") if points else ""
     context = {
         "page_title": f"Relations: {summary['label']}",
+        "timeline_svg": timeline,
         "pair": summary,
         "history": history,
         "vocabulary": list(model.linked.config.relation_vocabulary),
