@@ -76,12 +76,11 @@ def naive_related(items: list[ResolvedBriefing], k: int = 5) -> list[tuple[int, 
     result = []
     for i, item in enumerate(items):
         mine = set(entity_keys(item))
-        ordered = sorted(mine, key=lambda key: (-weight[key], key))
         scores = []
         for j, other in enumerate(items):
             shared = mine & set(entity_keys(other))
             if j != i and shared:
-                scores.append((-round(sum(weight[key] for key in ordered if key in shared), 9), j))
+                scores.append((-round(sum(weight[key] for key in sorted(shared)), 9), j))
         result.append(tuple(j for _, j in sorted(scores)[:k]))
     return result
 
@@ -91,7 +90,9 @@ def naive_related(items: list[ResolvedBriefing], k: int = 5) -> list[tuple[int, 
 def test_related_top_k_equals_brute_force(entity_lists: list[list[int]]) -> None:
     items = [fake(f"s{i:03d}", "2024-01-01", tuple(dict.fromkeys(f"e{e}" for e in ents)))
              for i, ents in enumerate(entity_lists)]
-    assert related_briefings(items) == naive_related(items)
+    expected = naive_related(items)
+    for rare_limit in (0, 2, 5, 1000):  # every entity popular, some, none
+        assert related_briefings(items, rare_limit=rare_limit) == expected
 
 
 def test_briefing_page_lists_related(make_site: MakeSite) -> None:
