@@ -15,31 +15,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen import urls
-from briefgen.cache import CACHE_DIR, BuildCache, PageEntry, digest, load_cache, save_cache
+from briefgen.cache import CACHE_DIR, BuildCache, load_cache, save_cache
 from briefgen.config import CONFIG_FILE, SiteConfig, is_absolute_url, load_config
 from briefgen.content import load_content
 from briefgen.diagnostics import Diagnostic, Report, error, warning
 from briefgen.entities import build_registry
 from briefgen.errors import ContentError, UsageError
 from briefgen.markdown import render_bodies
-from briefgen.publish import publish_files
-from briefgen.render import (
-    OutputFile,
-    make_environment,
-    page_digest,
-    render_inputs_digest,
-    render_page,
-    site_context,
-    theme_assets,
-)
+from briefgen.output import Plan, plan_outputs, remember_outputs, search_key, write_outputs
+from briefgen.render import OutputFile
 from briefgen.resolve import resolve
-from briefgen.search import find_pagefind, index_search
-from briefgen.sitemodel import PageSpec, SiteModel, build_model, build_pages, menu
+from briefgen.search import SEARCH_DIR, find_pagefind, index_search
+from briefgen.sitemodel import PageSpec, SiteModel, build_model, build_pages
 from briefgen.sitemodel.discovery import alias_problems, claimed_urls
 from briefgen.sitemodel.feeds import FeedSource, feed_links, feed_sources
 from briefgen.sitemodel.head import annotate
 from briefgen.sitemodel.model import mention_suggestions
-from briefgen.urls import output_path
 from briefgen.write import SwapNeeded, WriteStats, check_output_dir, write_site
 
 STATIC_DIR = "static"
@@ -72,7 +63,8 @@ class BuildResult:
 
 
 def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
-              publishing: bool = False, cache: BuildCache | None = None) -> LoadedSite:
+              publishing: bool = False, cache: BuildCache | None = None,
+              workers: int | None = None) -> LoadedSite:
     """Load and link everything, render Markdown, lay out pages; never writes.
 
     A missing base_url is an error when `publishing` (canonical URLs, feeds and the
@@ -89,7 +81,7 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
     diagnostics += problems
     linked, problems = resolve(content, registry, config)
     diagnostics += problems
-    bodies = render_bodies(linked, cache)
+    bodies = render_bodies(linked, cache, workers=workers)
     diagnostics += mention_suggestions(linked, bodies)
     model = build_model(linked, bodies, drafts=drafts)
     pages, problems = build_pages(model)
@@ -130,16 +122,17 @@ def build_site(
     publishing: bool = True,
     use_cache: bool = False,
     cache: BuildCache | None = None,
+    workers: int | None = None,
     progress: Progress = _quiet,
     warn: Progress = _quiet,
 ) -> BuildResult:
     """Build into `out_dir` (default `root/build`); on any error the old output stays.
 
-    With `search`, the pages are indexed by Pagefind before writing; when that fails
-    the site is still built and the reason is one of the result's `warnings`.
-    `use_cache` keeps a cache in `.briefgen-cache/` between runs; a long-lived
-    caller (the preview server) passes its own `cache` instead. A preview
-    (`publishing=False`) tolerates a missing base_url.
+    With `search`, Pagefind indexes the written pages; when that fails the site is
+    still built and the reason is one of the result's `warnings`. `use_cache`
+    keeps a cache in `.briefgen-cache/` between runs; a long-lived caller (the
+    preview server) passes its own `cache` instead. A preview (`publishing=False`)
+    tolerates a missing base_url. `workers` caps the processes (default: all cores).
     """
     started = time.perf_counter()
     out_dir = out_dir or root / OUTPUT_DIR
@@ -147,102 +140,55 @@ def build_site(
     if cache is None and use_cache:
         cache = load_cache(root, warn)
     progress("loading content")
-    site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache)
+    site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache,
+                     workers=workers)
     if site.report.failed():
         if use_cache and cache is not None:
             save_cache(root, cache)
         raise ContentError(site.report)
-    progress(f"rendering up to {len(site.pages)} pages")
-    rendered = render_site(root, site, out_dir, cache)
-    files = list(rendered.files)
+    plan = plan_outputs(root, site.config, site.model, site.pages, site.feeds, static_files(root),
+                        out_dir, cache)
+    progress(f"rendering and writing {len(plan.jobs)} files ({len(plan.kept)} unchanged)")
+    keep = _search_files(out_dir) if search else set()
+    try:
+        stats = write_outputs(out_dir, plan, keep, workers=workers)
+    except SwapNeeded:
+        return build_site(root, out_dir, drafts=drafts, base_url=base_url, search=search,
+                          publishing=publishing, workers=workers, progress=progress, warn=warn)
+    if cache is not None:
+        remember_outputs(cache, out_dir, plan)
+        if use_cache:
+            save_cache(root, cache)
     warnings: list[str] = []
     if search:
         progress("indexing pages for search")
-        search_cache = root / CACHE_DIR / "search" if cache is not None else None
-        index = index_search(_search_key(rendered), lambda: _html_pages(out_dir, rendered),
-                             find_pagefind(), search_cache)
-        files += index.files
-        if index.problem:
-            warnings.append(f"search index not built: {index.problem}; "
-                            "the rest of the site was built, its search page will say so")
-    progress(f"writing {len(files)} files")
-    try:
-        stats = write_site(out_dir, files, keep=rendered.kept)
-    except SwapNeeded:
-        return build_site(root, out_dir, drafts=drafts, base_url=base_url, search=search,
-                          publishing=publishing, progress=progress, warn=warn)
-    if cache is not None:
-        _remember_pages(cache, out_dir, rendered)
-        if use_cache:
-            save_cache(root, cache)
-    return BuildResult(len(site.pages), len(site.pages) - len(rendered.kept), stats,
-                       time.perf_counter() - started, site.report, tuple(warnings))
+        warnings += _index_for_search(root, out_dir, plan, cache is not None)
+    return BuildResult(len(site.pages), plan.pages_made, stats, time.perf_counter() - started,
+                       site.report, tuple(warnings))
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """The files to write, the pages kept as they are, and every page's input digest."""
-
-    files: list[OutputFile]
-    kept: set[str]
-    digests: dict[str, bytes]
-
-
-def render_site(root: Path, site: LoadedSite, out_dir: Path, cache: BuildCache | None) -> Rendered:
-    """Render every page whose inputs changed since the cache saw it (all of them without one)."""
-    assets = theme_assets(site.config.relation_vocabulary)
-    context = site_context(site.config, menu(site.model), assets)
-    env = make_environment(root, context)
-    shared = render_inputs_digest(root, context)
-    files: list[OutputFile] = []
-    kept: set[str] = set()
-    digests: dict[str, bytes] = {}
-    for page in site.pages:
-        path = output_path(page.url)
-        digests[path] = page_digest(shared, page)
-        if cache is not None and _unchanged(cache, out_dir, path, digests[path]):
-            kept.add(path)
-        else:
-            files.append(render_page(env, page))
-    extras = publish_files(site.model, site.pages, site.feeds)
-    return Rendered([*files, *extras, *assets, *static_files(root)], kept, digests)
+def _search_files(out_dir: Path) -> set[str]:
+    """The search index already in the output: kept while the pages are written."""
+    folder = out_dir / SEARCH_DIR
+    if not folder.is_dir():
+        return set()
+    return {p.relative_to(out_dir).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
-def _unchanged(cache: BuildCache, out_dir: Path, path: str, inputs: bytes) -> bool:
-    entry = cache.pages.get(path)
-    if entry is None or entry.digest != inputs:
-        return False
-    try:
-        stat = (out_dir / path).stat()
-    except OSError:
-        return False
-    return stat.st_size == entry.size and stat.st_mtime_ns == entry.mtime_ns
-
-
-def _remember_pages(cache: BuildCache, out_dir: Path, rendered: Rendered) -> None:
-    """Record, for every page, the digest it was built from and the file it now has."""
-    current: dict[str, PageEntry] = {}
-    for path, inputs in rendered.digests.items():
-        if path in rendered.kept:
-            current[path] = cache.pages[path]
-        else:
-            stat = (out_dir / path).stat()
-            current[path] = PageEntry(inputs, stat.st_size, stat.st_mtime_ns)
-    if current != cache.pages:
-        cache.pages = current
-        cache.dirty = True
-
-
-def _search_key(rendered: Rendered) -> bytes:
-    """The pages' input digests determine their bytes, so they determine the index too."""
-    return digest(*(p.encode() + d for p, d in sorted(rendered.digests.items()) if p.endswith(".html")))
-
-
-def _html_pages(out_dir: Path, rendered: Rendered) -> list[OutputFile]:
-    """Every page as it will be written: rendered now, or kept from the output folder."""
-    fresh = [f for f in rendered.files if f.path in rendered.digests]
-    kept = [OutputFile(p, (out_dir / p).read_bytes()) for p in sorted(rendered.kept)]
-    return [f for f in (*fresh, *kept) if f.path.endswith(".html")]
+def _index_for_search(root: Path, out_dir: Path, plan: Plan, cached: bool) -> list[str]:
+    """Post-processing: index the written pages and write `pagefind/` as its own small output."""
+    index = index_search(search_key(plan), out_dir, find_pagefind(),
+                         root / CACHE_DIR / "search" if cached else None)
+    prefix = f"{SEARCH_DIR}/"
+    folder = out_dir / SEARCH_DIR
+    if index.files or folder.exists():
+        write_site(folder, [OutputFile(f.path.removeprefix(prefix), f.data) for f in index.files])
+    if not index.files and folder.is_dir():
+        folder.rmdir()  # an index of pages it never saw would mislead the search page
+    if index.problem:
+        return [f"search index not built: {index.problem}; "
+                "the rest of the site was built, its search page will say so"]
+    return []
 
 
 def static_files(root: Path) -> list[OutputFile]:
@@ -255,7 +201,3 @@ def static_files(root: Path) -> list[OutputFile]:
         for path in sorted(folder.rglob("*"))
         if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts)
     ]
-
-
-def diagnostics_text(diagnostics: list[Diagnostic]) -> str:
-    return "\n".join(d.format() for d in diagnostics)

@@ -17,7 +17,7 @@ from briefgen.config import SiteConfig
 from briefgen.render import OutputFile
 from briefgen.sitemodel.discovery import Redirect, SitemapEntry, redirects, sitemap_entries
 from briefgen.sitemodel.exports import briefings_document, entities_document, relations_document
-from briefgen.sitemodel.feeds import Feed, FeedSource, build_feeds
+from briefgen.sitemodel.feeds import Feed
 from briefgen.sitemodel.model import SiteModel
 from briefgen.sitemodel.spec import PageSpec
 from briefgen.urls import absolute_url, output_path
@@ -28,11 +28,11 @@ XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def publish_files(model: SiteModel, pages: Sequence[PageSpec],
-                  feeds: Sequence[FeedSource]) -> list[OutputFile]:
+def publish_files(model: SiteModel, pages: Sequence[PageSpec]) -> list[OutputFile]:
+    """Sitemap, robots.txt, redirects and data exports (feeds are made one by one: `atom_feed`)."""
     config = model.linked.config
-    files = [atom_feed(feed, config) for feed in build_feeds(model, feeds)]
-    files.append(OutputFile(output_path(urls.SITEMAP), sitemap_xml(sitemap_entries(pages, model), config)))
+    files = []
+    files.append(OutputFile(output_path(urls.SITEMAP), sitemap_xml(sitemap_entries(pages), config)))
     files.append(OutputFile(output_path(urls.ROBOTS), robots_txt(config)))
     files.append(OutputFile(output_path(urls.REDIRECTS), redirects_file(redirects(model), config)))
     documents = {
@@ -79,8 +79,9 @@ def atom_feed(feed: Feed, config: SiteConfig) -> OutputFile:
             _element(item, "category", term=term)
         if entry.summary:
             _element(item, "summary", entry.summary)
-        content = _element(item, "content", entry.content_html, type="html")
-        content.set(XML_BASE, page)
+        if feed.full_content:
+            content = _element(item, "content", entry.content_html, type="html")
+            content.set(XML_BASE, page)
     return OutputFile(output_path(feed.url), _xml_bytes(root))
 
 
@@ -125,4 +126,5 @@ def _origin(base_url: str) -> str:
 
 
 def json_bytes(document: Any) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Compact JSON: the C encoder only serves documents without indentation."""
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from briefgen import __version__
 from briefgen.cache import data_digest, digest
@@ -56,8 +57,28 @@ def make_environment(root: Path, site: Mapping[str, Any]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(site=site, **_url_helpers(site))
+    env.globals.update(site=site, card=_CardRenderer(env), **_url_helpers(site))
     return env
+
+
+class _CardRenderer:
+    """`card(b)` in templates: partials/card.html for one briefing card, rendered once.
+
+    A card is the same on every list that shows it within a build (the
+    site model makes one per briefing), so its HTML is kept by URL.
+    """
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self.html: dict[str, Markup] = {}
+
+    def __call__(self, card: Mapping[str, Any]) -> Markup:
+        url: str = card["url"]
+        found = self.html.get(url)
+        if found is None:
+            template = self.env.get_template("partials/card.html")
+            found = self.html[url] = Markup(template.render(b=card).rstrip("\n"))
+        return found
 
 
 def theme_assets(vocabulary: Sequence[str]) -> list[OutputFile]:

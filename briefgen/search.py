@@ -1,17 +1,17 @@
-"""Full-text search: the rendered pages indexed by Pagefind into the site's `pagefind/` folder.
+"""Full-text search: the built pages indexed by Pagefind into the site's `pagefind/` folder.
 
-This step sits between rendering and writing. The pages to index are staged
-in a temporary folder, Pagefind's bundled binary indexes them into another,
-and the index files join the site's other output files. The writer then
-treats them like any page: an unchanged index file is not rewritten, a stale
-one is removed, and the pages and their index are committed together, so a
-deploy never pairs new pages with an old index. Pagefind's output is a
-function of its input, so a rebuild of unchanged content writes nothing.
+This is the pipeline's post-processing step: once the pages are written,
+Pagefind's bundled binary indexes the output folder (only the pages marked
+`data-pagefind-body`, as Pagefind does when any page is marked) into a
+temporary folder, and the build writes those files into `pagefind/` like
+any output: an unchanged index file is not rewritten, a stale one is removed.
+Pagefind's output is a function of its input, so a rebuild of unchanged
+content writes nothing.
 
 Pagefind has no incremental mode, so with a cache folder the bundle is kept
-there under a hash of the binary and of every staged page: a build whose
-indexed pages did not change reuses it without running Pagefind. Only the
-latest bundle is kept.
+there under a key that changes whenever any page's bytes do (the build
+passes its pages' input digests): a build whose pages did not change reuses
+the bundle without running Pagefind. Only the latest bundle is kept.
 
 When the binary is missing or fails, the site is built without an index and
 the reason is returned for the build to report; the search page then says
@@ -24,14 +24,13 @@ import hashlib
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.render import OutputFile
 
 SEARCH_DIR = "pagefind"
-MARKER = b"data-pagefind-body"
 TIMEOUT_SECONDS = 600
 INSTALL_HINT = "install it with: pip install 'pagefind[bin]'"
 
@@ -53,22 +52,15 @@ def find_pagefind() -> Path | None:
     return get_executable()
 
 
-def index_search(pages_key: bytes, load_pages: Callable[[], Sequence[OutputFile]],
-                 executable: Path | None, cache_dir: Path | None = None) -> SearchIndex:
-    """Index the HTML pages: those marked `data-pagefind-body`, else all of them.
-
-    `pages_key` must change whenever any page's bytes change (the build passes
-    the pages' input digests); `load_pages` is called only when the index has
-    to be made, since gathering every page of a large site costs time.
-    """
+def index_search(pages_key: bytes, site_dir: Path, executable: Path | None,
+                 cache_dir: Path | None = None) -> SearchIndex:
+    """Index the HTML pages in `site_dir`; `pages_key` must change whenever a page does."""
     if executable is None:
         return SearchIndex((), f"the Pagefind binary was not found; {INSTALL_HINT}")
     cached = cache_dir / _cache_key(pages_key, executable) if cache_dir is not None else None
     if cached is not None and cached.is_dir():
         return SearchIndex(_read_bundle(cached))
-    pages = [f for f in load_pages() if f.path.endswith(".html")]
-    marked = [f for f in pages if MARKER in f.data] or pages
-    index = _run_pagefind(marked, executable)
+    index = _run_pagefind(site_dir, executable)
     if index.problem is None and cache_dir is not None and cached is not None:
         _store(cache_dir, cached, index.files)
     return index
@@ -109,13 +101,9 @@ def _read_bundle(bundle: Path) -> tuple[OutputFile, ...]:
     )
 
 
-def _run_pagefind(marked: Sequence[OutputFile], executable: Path) -> SearchIndex:
+def _run_pagefind(site: Path, executable: Path) -> SearchIndex:
     with tempfile.TemporaryDirectory(prefix="briefgen-search-") as temp:
-        site, bundle = Path(temp) / "site", Path(temp) / SEARCH_DIR
-        for page in marked:
-            target = site / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(page.data)
+        bundle = Path(temp) / SEARCH_DIR
         command = [str(executable), "--site", str(site), "--output-path", str(bundle), "--quiet"]
         try:
             run = subprocess.run(command, capture_output=True, text=True, errors="replace",

@@ -1,17 +1,21 @@
 """Write a built site: only changed files, stale files removed, all or nothing.
 
-Every path is checked to stay inside the output folder before anything is
-written. Changed files are first written beside their targets under
-temporary names; only when all of them are on disk are they renamed into
-place, and only then are stale files removed. A failure before that point
-removes the temporary files and leaves the previous output exactly as it was.
+Writing is a transaction. `begin` checks every path (inside the output
+folder, claimed once) and looks at what is there. `stage` then puts each
+file's new bytes on disk without touching the old output: into a staging
+folder when there is no output yet, else beside its target under a
+temporary name, and only when the bytes differ. Staging is safe to run in
+worker processes. `commit` renames the staged files into place and removes
+stale files; `rollback` removes what was staged, leaving the previous output
+exactly as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -27,6 +31,22 @@ class WriteStats:
     written: int
     unchanged: int
     removed: int
+
+
+class SwapNeeded(BuildError):
+    """The output's shape changed (a file where a folder was); rebuild without kept files."""
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """One build's write. `staging` is set when the output folder is new (or replaced)."""
+
+    out_dir: Path
+    paths: frozenset[str]
+    keep: frozenset[str]
+    existing: frozenset[str]
+    staging: Path | None
+    new_dirs: tuple[Path, ...]
 
 
 def check_output_dir(out_dir: Path, root: Path) -> None:
@@ -46,143 +66,147 @@ def check_output_dir(out_dir: Path, root: Path) -> None:
 
 def validate_paths(out_dir: Path, files: Sequence[OutputFile]) -> None:
     """Every path relative, inside `out_dir` once resolved, and produced once only."""
+    _validate(out_dir, [f.path for f in files])
+
+
+def _validate(out_dir: Path, paths: Iterable[str]) -> None:
     root = out_dir.resolve()
     seen: set[str] = set()
-    for file in files:
-        pure = PurePosixPath(file.path)
+    for path in paths:
+        pure = PurePosixPath(path)
         if (
-            not file.path
+            not path
             or pure.is_absolute()
-            or any(part in ("", ".", "..") for part in file.path.split("/"))
-            or "\\" in file.path
-            or "\x00" in file.path
+            or any(part in ("", ".", "..") for part in path.split("/"))
+            or "\\" in path
+            or "\x00" in path
         ):
-            raise BuildError(f"refusing to write '{file.path}': not a plain relative path")
-        if not (root / file.path).resolve().is_relative_to(root):
-            raise BuildError(f"refusing to write '{file.path}': it resolves outside {out_dir}")
-        if file.path in seen:
-            raise BuildError(f"two outputs claim the same file '{file.path}'")
-        seen.add(file.path)
+            raise BuildError(f"refusing to write '{path}': not a plain relative path")
+        if not (root / path).resolve().is_relative_to(root):
+            raise BuildError(f"refusing to write '{path}': it resolves outside {out_dir}")
+        if path in seen:
+            raise BuildError(f"two outputs claim the same file '{path}'")
+        seen.add(path)
+
+
+def begin(out_dir: Path, paths: Collection[str], keep: Collection[str] = ()) -> Transaction:
+    """Plan a write of `paths` (to be staged) while the files in `keep` stay as they are.
+
+    Raises `SwapNeeded` when kept files would have to move to a new folder.
+    """
+    _validate(out_dir, [*paths, *keep])
+    if not out_dir.exists():
+        return Transaction(out_dir, frozenset(paths), frozenset(), frozenset(),
+                           _staging(out_dir), ())
+    existing, folders = _existing(out_dir)
+    if not set(keep) <= existing:
+        raise BuildError("internal error: a file to keep is missing from the output")
+    if any(_blocked(out_dir, path, existing, folders) for path in paths):
+        if keep:
+            raise SwapNeeded("the output folder's layout changed; a full rewrite is needed")
+        return Transaction(out_dir, frozenset(paths), frozenset(), frozenset(existing),
+                           _staging(out_dir), ())
+    wanted_dirs = {str(PurePosixPath(p).parent) for p in paths} - {"."}
+    new_dirs = sorted(
+        {str(parent) for d in wanted_dirs for parent in (PurePosixPath(d), *PurePosixPath(d).parents)
+         if str(parent) != "." and str(parent) not in folders},
+        key=lambda d: d.count("/"),
+    )
+    return Transaction(out_dir, frozenset(paths), frozenset(keep), frozenset(existing), None,
+                       tuple(out_dir / d for d in new_dirs))
+
+
+def stage(tx: Transaction, file: OutputFile) -> bool:
+    """Put `file` on disk for `tx`, without touching the live output; False when unchanged."""
+    try:
+        if tx.staging is not None:
+            target = tx.staging / file.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(file.data)
+            return True
+        target = tx.out_dir / file.path
+        if file.path in tx.existing and _same(target, file.data):
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _temp(target).write_bytes(file.data)
+        return True
+    except OSError as exc:
+        raise BuildError(f"could not write {tx.out_dir / file.path}, previous output kept: {exc}") from exc
+
+
+def commit(tx: Transaction, changed: Collection[str]) -> WriteStats:
+    """Make the staged files live and remove stale ones; nothing here can leave half a site."""
+    if tx.staging is not None:
+        retired = tx.out_dir.with_name(f".{tx.out_dir.name}.old-{os.getpid()}")
+        if tx.out_dir.exists():
+            tx.out_dir.rename(retired)
+        tx.staging.rename(tx.out_dir)
+        shutil.rmtree(retired, ignore_errors=True)
+        return WriteStats(len(tx.paths), 0, len(tx.existing - tx.paths))
+    for path in sorted(changed):
+        target = tx.out_dir / path
+        _temp(target).replace(target)
+    stale = sorted(tx.existing - tx.paths - tx.keep)
+    for path in stale:
+        (tx.out_dir / path).unlink()
+    _remove_empty_dirs(tx.out_dir, stale)
+    return WriteStats(len(changed), len(tx.paths) - len(changed) + len(tx.keep), len(stale))
+
+
+def rollback(tx: Transaction) -> None:
+    """Remove everything `stage` may have put on disk for `tx`."""
+    if tx.staging is not None:
+        shutil.rmtree(tx.staging, ignore_errors=True)
+        return
+    for path in tx.paths:
+        _temp(tx.out_dir / path).unlink(missing_ok=True)
+    for folder in reversed(tx.new_dirs):
+        with contextlib.suppress(OSError):  # not empty: something else lives there
+            folder.rmdir()
 
 
 def write_site(out_dir: Path, files: Sequence[OutputFile], keep: Collection[str] = ()) -> WriteStats:
     """Make `out_dir` hold exactly `files` plus the already correct files named in `keep`."""
-    validate_paths(out_dir, files)
-    if not out_dir.exists():
-        return _write_fresh(out_dir, files)
-    existing = _existing_files(out_dir)
-    kept = set(keep) & existing
-    if len(kept) != len(keep):
-        raise BuildError("internal error: a file to keep is missing from the output")
-    if any(_blocked(out_dir, f.path, existing) for f in files):
-        return _swap_whole(out_dir, files) if not keep else _refuse_swap()
-    changed = [f for f in files if not _same(out_dir / f.path, f.data)]
-    _commit(out_dir, changed)
-    stale = sorted(existing - {f.path for f in files} - kept)
-    for path in stale:
-        (out_dir / path).unlink()
-    _remove_empty_dirs(out_dir, stale)
-    return WriteStats(len(changed), len(files) - len(changed) + len(kept), len(stale))
-
-
-class SwapNeeded(BuildError):
-    """The output's shape changed (a file where a folder was); rebuild without kept files."""
-
-
-def _refuse_swap() -> WriteStats:
-    raise SwapNeeded("the output folder's layout changed; a full rewrite is needed")
-
-
-def _write_fresh(out_dir: Path, files: Sequence[OutputFile]) -> WriteStats:
-    """No previous output: build a sibling folder and rename it into place."""
-    staging = out_dir.with_name(f".{out_dir.name}.staging-{os.getpid()}")
+    tx = begin(out_dir, [f.path for f in files], keep)
     try:
-        _write_all(staging, files)
-        staging.rename(out_dir)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BuildError(f"could not write {out_dir}: {exc}") from exc
-    return WriteStats(len(files), 0, 0)
+        changed = [f.path for f in files if stage(tx, f)]
+    except BaseException:
+        rollback(tx)
+        raise
+    return commit(tx, changed)
 
 
-def _swap_whole(out_dir: Path, files: Sequence[OutputFile]) -> WriteStats:
-    """A file must replace a folder (or the reverse): build anew, then swap the folders."""
-    staging = out_dir.with_name(f".{out_dir.name}.staging-{os.getpid()}")
-    retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-    try:
-        _write_all(staging, files)
-        out_dir.rename(retired)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BuildError(f"could not write {out_dir}: {exc}") from exc
-    staging.rename(out_dir)
-    shutil.rmtree(retired, ignore_errors=True)
-    return WriteStats(len(files), 0, 0)
+def _staging(out_dir: Path) -> Path:
+    return out_dir.with_name(f".{out_dir.name}.staging-{os.getpid()}")
 
 
-def _write_all(folder: Path, files: Sequence[OutputFile]) -> None:
-    made: set[Path] = set()
-    for file in files:
-        target = folder / file.path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(file.data)
+def _temp(target: Path) -> Path:
+    return target.with_name(f".{target.name}{TEMP_SUFFIX}")
 
 
-def _commit(out_dir: Path, changed: Sequence[OutputFile]) -> None:
-    """Write every changed file under a temporary name, then rename them all into place."""
-    temps: list[tuple[Path, Path]] = []
-    created_dirs: list[Path] = []
-    try:
-        for file in changed:
-            target = out_dir / file.path
-            created_dirs.extend(_make_parents(target.parent, out_dir))
-            temp = target.with_name(f".{target.name}{TEMP_SUFFIX}")
-            temp.write_bytes(file.data)
-            temps.append((temp, target))
-    except OSError as exc:
-        for temp, _ in temps:
-            temp.unlink(missing_ok=True)
-        for folder in reversed(created_dirs):
-            folder.rmdir()
-        raise BuildError(f"could not write {out_dir}, previous output kept: {exc}") from exc
-    for temp, target in temps:
-        temp.replace(target)
-
-
-def _make_parents(folder: Path, out_dir: Path) -> list[Path]:
-    """mkdir -p, returning the folders it created (outermost first)."""
-    missing: list[Path] = []
-    while not folder.is_dir() and folder != out_dir:
-        missing.append(folder)
-        folder = folder.parent
-    for path in reversed(missing):
-        path.mkdir()
-    return list(reversed(missing))
-
-
-def _existing_files(out_dir: Path) -> set[str]:
-    found: set[str] = set()
+def _existing(out_dir: Path) -> tuple[set[str], set[str]]:
+    """Files and folders under `out_dir`, as relative paths (symlinks count as files)."""
+    files: set[str] = set()
+    folders: set[str] = set()
     stack = [out_dir]
     while stack:
         folder = stack.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
+                relative = Path(entry.path).relative_to(out_dir).as_posix()
                 if entry.is_dir(follow_symlinks=False):
+                    folders.add(relative)
                     stack.append(Path(entry.path))
                 else:
-                    found.add(Path(entry.path).relative_to(out_dir).as_posix())
-    return found
+                    files.add(relative)
+    return files, folders
 
 
-def _blocked(out_dir: Path, path: str, existing: set[str]) -> bool:
-    """True when an existing file stands where a folder must go, or a folder where a file must."""
-    target = out_dir / path
-    if target.is_dir() and not target.is_symlink():
+def _blocked(out_dir: Path, path: str, existing: set[str], folders: set[str]) -> bool:
+    """True when a folder stands where a file must go, or a file where a folder must."""
+    if path in folders:
         return True
-    parents = PurePosixPath(path).parents
-    return any(str(parent) in existing for parent in parents if str(parent) != ".")
+    return any(str(parent) in existing for parent in PurePosixPath(path).parents if str(parent) != ".")
 
 
 def _same(path: Path, data: bytes) -> bool:

@@ -50,7 +50,10 @@ def test_every_feed_of_the_example_site_parses_with_its_entries(example: Path) -
         assert entry.id == "tag:briefgen-example.netlify.app,2024-05-08:pashinyan-in-moscow"
         assert entry.title.startswith("Armenia-Russia Ties Strained")
         assert entry.published == entry.updated == "2024-05-08T00:00:00Z"
-        assert "Dmitry Peskov" in entry.content[0].value
+        if name == "feed.xml":  # the site feed carries the full text
+            assert "Dmitry Peskov" in entry.content[0].value
+        else:  # topic feeds carry the summary and a link
+            assert "content" not in entry and entry.summary.startswith("Pashinyan and Putin met")
         assert {t.term for t in entry.tags} == {"diplomacy", "security"}
         assert parsed.feed.updated == "2024-05-08T00:00:00Z"
 
@@ -152,3 +155,17 @@ def test_feed_size_is_capped_newest_first(make_site: MakeSite) -> None:
     entries = parse(root / "build/feed.xml").entries
     assert len(entries) == 50
     assert entries[0].title == "C28" and entries[-1].title == "B7"
+
+
+
+def test_topic_feeds_are_capped_at_twenty_summaries(make_site: MakeSite) -> None:
+    files: dict[str, str | bytes] = {
+        f"content/briefings/2024-01-{day:02d}-b{day}.md": briefing(f"B{day}", f"2024-01-{day:02d}",
+                                                                   actors="[Putin]")
+        for day in range(1, 26)
+    }
+    root = make_site({**ACTORS_AND_COUNTRIES, **files})
+    build_site(root, search=False)
+    topic = parse(root / "build/actors/vladimir-putin/feed.xml")
+    assert [e.title for e in topic.entries] == [f"B{day}" for day in range(25, 5, -1)]
+    assert all("content" not in e for e in topic.entries)

@@ -2,7 +2,8 @@
 
 With a cache, a body is rendered again only when its text or a setting that
 shapes its HTML changed, or when the registry's names now match differently
-in the text the matcher searched.
+in the text the matcher searched. The bodies that do need rendering are
+rendered on every core.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from briefgen.entities import EntityRef
 from briefgen.markdown.mentions import MentionContext, searched_text
 from briefgen.markdown.render import RenderedBody, make_markdown, render_body
 from briefgen.mentions import Match, MentionMatcher
+from briefgen.parallel import run_jobs
 from briefgen.resolve import Linked
 from briefgen.urls import base_path, entity_url, under_base
 
@@ -29,20 +31,50 @@ class CachedBody:
     fingerprint: str
 
 
-def render_bodies(linked: Linked, cache: BuildCache | None = None) -> dict[str, RenderedBody]:
+@dataclass(frozen=True, slots=True)
+class _Request:
+    source: str
+    text: str
+    itself: EntityRef | None
+
+
+def render_bodies(linked: Linked, cache: BuildCache | None = None,
+                  workers: int | None = None) -> dict[str, RenderedBody]:
     """Briefings, entity profiles and pages; each entity profile never links to itself."""
-    renderer = _BodyRenderer(linked.config, MentionMatcher(linked.registry.surface_forms()), cache)
+    requests = [
+        *(_Request(b.briefing.source, b.briefing.body, None) for b in linked.briefings),
+        *(_Request(a.source, a.body, EntityRef("actor", a.id)) for a in linked.registry.actors.values()),
+        *(_Request(c.source, c.body, EntityRef("country", c.id))
+          for c in linked.registry.countries.values()),
+        *(_Request(p.source, p.body, None) for p in linked.pages),
+    ]
+    renderer = _BodyRenderer(linked.config, MentionMatcher(linked.registry.surface_forms()),
+                             for_cache=cache is not None)
     bodies: dict[str, RenderedBody] = {}
-    for item in linked.briefings:
-        bodies[item.briefing.source] = renderer.render(item.briefing.body, None)
-    for actor in linked.registry.actors.values():
-        bodies[actor.source] = renderer.render(actor.body, EntityRef("actor", actor.id))
-    for country in linked.registry.countries.values():
-        bodies[country.source] = renderer.render(country.body, EntityRef("country", country.id))
-    for page in linked.pages:
-        bodies[page.source] = renderer.render(page.body, None)
-    renderer.forget_unused()
+    keys = [renderer.key(r) for r in requests]
+    missing = []
+    for request, key in zip(requests, keys, strict=True):
+        found = renderer.reuse(cache, key) if cache is not None else None
+        if found is None:
+            missing.append((request, key))
+        else:
+            bodies[request.source] = found
+    made = run_jobs(lambda i: renderer.render(missing[i][0]), len(missing), workers=workers)
+    for (request, key), entry in zip(missing, made, strict=True):
+        bodies[request.source] = entry.body
+        if cache is not None:
+            cache.bodies[key] = entry
+            cache.dirty = True
+    if cache is not None:
+        _forget_unused(cache, set(keys))
     return bodies
+
+
+def _forget_unused(cache: BuildCache, used: set[bytes]) -> None:
+    """Drop cached bodies no file has any more, so the cache does not grow forever."""
+    for key in [k for k in cache.bodies if k not in used]:
+        del cache.bodies[key]
+        cache.dirty = True
 
 
 def _signature(matches: list[Match]) -> MatchSignature:
@@ -50,52 +82,41 @@ def _signature(matches: list[Match]) -> MatchSignature:
 
 
 class _BodyRenderer:
-    def __init__(self, config: SiteConfig, matcher: MentionMatcher, cache: BuildCache | None) -> None:
+    def __init__(self, config: SiteConfig, matcher: MentionMatcher, *, for_cache: bool) -> None:
         self.config = config
+        self.for_cache = for_cache
         self.matcher = matcher
-        self.cache = cache
         self.md = make_markdown()
         self.settings = f"{config.mention_links}\0{base_path(config)}".encode()
-        self.used: set[bytes] = set()
 
-    def forget_unused(self) -> None:
-        """Drop cached bodies no file has any more, so the cache does not grow forever."""
-        if self.cache is None:
-            return
-        for key in [k for k in self.cache.bodies if k not in self.used]:
-            del self.cache.bodies[key]
-            self.cache.dirty = True
+    def key(self, request: _Request) -> bytes:
+        """Everything a body's HTML depends on, except the registry (checked in `reuse`)."""
+        owner = f"{request.itself.kind}\0{request.itself.id}" if request.itself else ""
+        return digest(request.text.encode(), self.settings, owner.encode())
 
-    def render(self, text: str, itself: EntityRef | None) -> RenderedBody:
-        if self.cache is None:
-            return self._render(text, itself)[0]
-        owner = f"{itself.kind}\0{itself.id}" if itself else ""
-        key = digest(text.encode(), self.settings, owner.encode())
-        self.used.add(key)
-        entry = self.cache.bodies.get(key)
-        if isinstance(entry, CachedBody):
-            if entry.fingerprint == self.matcher.fingerprint:
-                return entry.body
-            if _signature(self.matcher.find(entry.searched)) == entry.signature:
-                entry.fingerprint = self.matcher.fingerprint
-                self.cache.dirty = True
-                return entry.body
-        body, searched = self._render(text, itself)
-        self.cache.bodies[key] = CachedBody(
-            body, searched, _signature(self.matcher.find(searched)), self.matcher.fingerprint
-        )
-        self.cache.dirty = True
-        return body
+    def reuse(self, cache: BuildCache, key: bytes) -> RenderedBody | None:
+        entry = cache.bodies.get(key)
+        if not isinstance(entry, CachedBody):
+            return None
+        if entry.fingerprint == self.matcher.fingerprint:
+            return entry.body
+        if _signature(self.matcher.find(entry.searched)) == entry.signature:
+            entry.fingerprint = self.matcher.fingerprint
+            cache.dirty = True
+            return entry.body
+        return None
 
-    def _render(self, text: str, itself: EntityRef | None) -> tuple[RenderedBody, str]:
-        context = self._context(itself)
-        return render_body(self.md, text, context), searched_text(context)
-
-    def _context(self, itself: EntityRef | None) -> MentionContext:
+    def render(self, request: _Request) -> CachedBody:
         config = self.config
-        return MentionContext(
+        context = MentionContext(
             matcher=self.matcher,
             link_mode=config.mention_links,
             url_of=lambda entity: under_base(config, entity_url(entity)),
-            itself=itself,
+            itself=request.itself,
         )
+        body = render_body(self.md, request.text, context)
+        if not self.for_cache:  # what only the cache needs is not worth computing
+            return CachedBody(body, "", (), "")
+        searched = searched_text(context)
+        return CachedBody(body, searched, _signature(self.matcher.find(searched)),
+                          self.matcher.fingerprint)

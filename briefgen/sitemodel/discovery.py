@@ -6,9 +6,8 @@ and `_redirects`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
 from briefgen import urls
@@ -35,38 +34,13 @@ class Redirect:
     target: str
 
 
-def sitemap_entries(pages: Sequence[PageSpec], model: SiteModel) -> list[SitemapEntry]:
+def sitemap_entries(pages: Sequence[PageSpec]) -> list[SitemapEntry]:
     """Every page but the 404 page, in URL order, each dated by the newest date it shows."""
-    own_dates = {
-        item.briefing.source: (item.briefing.updated or item.briefing.date).isoformat()
-        for item in model.briefings
-    }
-    entries = []
-    for page in sorted(pages, key=lambda p: p.url):
-        if page.url in NOT_LISTED:
-            continue
-        lastmod = own_dates.get(page.source) if page.template == "briefing.html" else None
-        entries.append(SitemapEntry(page.url, lastmod or newest_date(page.context)))
-    return entries
-
-
-def newest_date(context: Any) -> str | None:
-    """The newest date view (`{"iso": ..., "display": ...}`) anywhere in a page's context."""
-    found = list(_date_views(context))
-    return max(found) if found else None
-
-
-def _date_views(value: Any) -> Iterator[str]:
-    if isinstance(value, Mapping):
-        iso = value.get("iso")
-        if isinstance(iso, str) and "display" in value:
-            yield iso[:10]
-            return
-        for child in value.values():
-            yield from _date_views(child)
-    elif isinstance(value, list | tuple):
-        for child in value:
-            yield from _date_views(child)
+    return [
+        SitemapEntry(page.url, page.lastmod)
+        for page in sorted(pages, key=lambda p: p.url)
+        if page.url not in NOT_LISTED
+    ]
 
 
 def redirects(model: SiteModel) -> list[Redirect]:

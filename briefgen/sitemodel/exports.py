@@ -17,13 +17,18 @@ FORMAT_VERSION = 1
 Document = dict[str, Any]
 
 
-def _briefing_urls(model: SiteModel, positions: Sequence[int]) -> list[str]:
+def _pick(absolute: Sequence[str], positions: Sequence[int]) -> list[str]:
+    return [absolute[i] for i in positions]
+
+
+def _absolute_briefing_urls(model: SiteModel) -> list[str]:
+    """Every briefing's absolute URL by position, made once per model."""
     config = model.linked.config
-    return [urls.absolute_url(config, urls.briefing_url(config, model.briefings[i].briefing))
-            for i in positions]
+    return [urls.absolute_url(config, urls.briefing_url(config, item.briefing)) for item in model.briefings]
 
 
 def entities_document(model: SiteModel) -> Document:
+    absolute = _absolute_briefing_urls(model)
     config = model.linked.config
     registry = model.linked.registry
     actors_of: dict[str, list[str]] = {}
@@ -41,7 +46,7 @@ def entities_document(model: SiteModel) -> Document:
                 "role": actor.role,
                 "url": urls.absolute_url(config, urls.actor_url(actor_id)),
                 "feed": urls.absolute_url(config, urls.feed_url(urls.actor_url(actor_id))),
-                "briefings": _briefing_urls(model, model.by_actor.get(actor_id, ())),
+                "briefings": _pick(absolute, model.by_actor.get(actor_id, ())),
             }
             for actor_id, actor in sorted(registry.actors.items())
         ],
@@ -55,7 +60,7 @@ def entities_document(model: SiteModel) -> Document:
                 "actors": actors_of.get(country_id, []),
                 "url": urls.absolute_url(config, urls.country_url(country_id)),
                 "feed": urls.absolute_url(config, urls.feed_url(urls.country_url(country_id))),
-                "briefings": _briefing_urls(model, model.by_country.get(country_id, ())),
+                "briefings": _pick(absolute, model.by_country.get(country_id, ())),
             }
             for country_id, country in sorted(registry.countries.items())
         ],
@@ -93,6 +98,7 @@ def briefings_document(model: SiteModel) -> Document:
 
 
 def relations_document(model: SiteModel) -> Document:
+    absolute = _absolute_briefing_urls(model)
     """Every covered pair: its current status, when that status began, and its whole history."""
     config = model.linked.config
     registry = model.linked.registry
@@ -113,11 +119,11 @@ def relations_document(model: SiteModel) -> Document:
                     "date": point.date.isoformat(),
                     "status": point.status,
                     "note": point.note,
-                    "briefing": _briefing_urls(model, (point.position,))[0],
+                    "briefing": _pick(absolute, (point.position,))[0],
                 }
                 for point in record.points
             ],
-            "briefings": _briefing_urls(model, record.briefings),
+            "briefings": _pick(absolute, record.briefings),
         })
     return {
         "version": FORMAT_VERSION,

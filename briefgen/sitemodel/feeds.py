@@ -18,6 +18,7 @@ from briefgen.resolve import ResolvedBriefing
 from briefgen.sitemodel.model import SiteModel
 
 FEED_SIZE = 50
+TOPIC_FEED_SIZE = 20
 NO_DATE = "1970-01-01T00:00:00Z"
 
 
@@ -44,6 +45,7 @@ class Feed:
     id: str
     updated: str
     entries: tuple[FeedEntry, ...]
+    full_content: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +67,20 @@ class FeedSource:
     title: str
     subtitle: str
     positions: tuple[int, ...]
+    full_content: bool = False
 
 
 def feed_sources(model: SiteModel) -> list[FeedSource]:
-    """The site feed, then one per actor, country (even with no briefings yet) and covered pair."""
+    """The site feed, then one per actor, country (even with no briefings yet) and covered pair.
+
+    The site feed carries each briefing's full text; the topic feeds (one per
+    entity and pair, thousands on a large site) carry summaries and links, and
+    fewer entries, so that they stay small.
+    """
     registry = model.linked.registry
     site = model.linked.config.title
     sources = [FeedSource(urls.HOME, site, model.linked.config.description,
-                          tuple(range(len(model.briefings))))]
+                          tuple(range(len(model.briefings))), full_content=True)]
     for actor_id, actor in sorted(registry.actors.items()):
         sources.append(FeedSource(urls.actor_url(actor_id), f"{site}: {actor.name}",
                                   f"Briefings about {actor.name}", model.by_actor.get(actor_id, ())))
@@ -104,7 +112,8 @@ def build_feeds(model: SiteModel, sources: Sequence[FeedSource]) -> list[Feed]:
                           key=_instant, default=NO_DATE)
     feeds = []
     for source in sources:
-        chosen = tuple(entry(p) for p in source.positions[:FEED_SIZE])
+        size = FEED_SIZE if source.full_content else TOPIC_FEED_SIZE
+        chosen = tuple(entry(p) for p in source.positions[:size])
         feeds.append(Feed(
             url=urls.feed_url(source.page_url),
             page_url=source.page_url,
@@ -113,6 +122,7 @@ def build_feeds(model: SiteModel, sources: Sequence[FeedSource]) -> list[Feed]:
             id=urls.absolute_url(model.linked.config, source.page_url),
             updated=max((e.updated for e in chosen), key=_instant, default=newest_anywhere),
             entries=chosen,
+            full_content=source.full_content,
         ))
     return feeds
 

@@ -67,7 +67,7 @@ def _home(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
             "actors": len(model.linked.registry.actors),
             "countries": len(model.linked.registry.countries),
         },
-    })
+    }, lastmod=card_list[0]["date"]["iso"] if card_list else None)
     yield from list_pages(urls.BRIEFINGS, "briefings.html", card_list, config.page_size,
                           {"page_title": "All briefings"}, BUILT_IN)
 
@@ -104,7 +104,8 @@ def _briefings(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
             ],
             "related": pick(card_list, model.related[position]),
             "extra": dict(briefing.extra),
-        }, source=briefing.source, line=briefing.slug_line)
+        }, source=briefing.source, line=briefing.slug_line,
+            lastmod=(briefing.updated or briefing.date).isoformat())
 
 
 def _actors(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:

@@ -43,8 +43,11 @@ def pick(items: Sequence[T], positions: Sequence[int]) -> list[T]:
 
 def list_pages(url: str, template: str, items: Sequence[Any], page_size: int,
                context: Mapping[str, Any], source: str) -> Iterator[PageSpec]:
-    """A page (or several) showing `context` plus one slice of `items` as `briefings`."""
+    """A page (or several) showing `context` plus one slice of `items` (cards, newest
+    first) as `briefings`."""
+    also = context.get("also_mentioned", {}).get("briefings") or []
     for part in paginate(url, items, page_size):
+        shown = [*part.items[:1], *also[:1]]
         yield PageSpec(part.url, template,
                        {**context, "briefings": list(part.items), "pager": part.pager},
-                       source=source)
+                       source=source, lastmod=max((card["date"]["iso"] for card in shown), default=None))

@@ -87,7 +87,7 @@ def _index(model: SiteModel) -> PageSpec:
                                           "Current relations, as a matrix") if summaries else "",
         "network_svg": relation_network_svg(countries, edges, vocabulary,
                                             "Current relations, as a map") if summaries else "",
-    })
+    }, lastmod=max((p["last_activity"]["iso"] for p in summaries), default=None))
 
 
 def _pair_pages(model: SiteModel, record: PairRecord, card_list: list[View]) -> Iterator[PageSpec]:

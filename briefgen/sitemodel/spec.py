@@ -18,3 +18,4 @@ class PageSpec:
     context: Mapping[str, Any]
     source: str = BUILT_IN
     line: int = 0
+    lastmod: str | None = None  # the newest content date the page shows (for the sitemap)

@@ -1,0 +1,57 @@
+"""Run independent jobs on every core, in forked worker processes.
+
+Workers are forked after the caller has built everything they need, so the
+inputs reach them without being pickled; only each job's (small) result
+travels back. Small batches, one-core machines and platforms without `fork`
+run in the calling process: the result is the same either way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+MIN_PARALLEL_JOBS = 200
+_CHUNKS_PER_WORKER = 8
+
+# Set in each worker (never in the parent) by `_adopt`, right after the fork.
+_worker_job: Callable[[int], Any] | None = None
+
+
+def worker_count() -> int:
+    """The cores this process may use (respects CPU affinity, e.g. in containers)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def run_jobs(job: Callable[[int], T], count: int, *, workers: int | None = None) -> list[T]:
+    """`[job(0), job(1), ..., job(count - 1)]`, computed on all cores when that pays off.
+
+    `job` may be a closure over large data: forked workers inherit it. An
+    exception in any job is raised here, after the workers have stopped.
+    """
+    workers = worker_count() if workers is None else workers
+    if (count < MIN_PARALLEL_JOBS or workers < 2
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return [job(i) for i in range(count)]
+    size = max(1, count // (workers * _CHUNKS_PER_WORKER))
+    chunks = [range(start, min(count, start + size)) for start in range(0, count, size)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_adopt, initargs=(job,)) as pool:
+        parts = pool.map(_run_chunk, chunks, chunksize=1)
+    return [result for part in parts for result in part]
+
+
+def _adopt(job: Callable[[int], Any]) -> None:
+    global _worker_job
+    _worker_job = job
+
+
+def _run_chunk(chunk: Sequence[int]) -> list[Any]:
+    assert _worker_job is not None
+    return [_worker_job(i) for i in chunk]
