@@ -9,6 +9,7 @@ jobs and stage the bytes themselves, so only a yes/no per file travels back.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,11 +39,11 @@ from briefgen.write import WriteStats, begin, commit, rollback, stage
 
 @dataclass(frozen=True)
 class Job:
-    """One output to make; `digest` is set when the output is a function of it."""
+    """One output to make; `page` marks the site's pages (as opposed to feeds and files)."""
 
     path: str
-    digest: bytes | None
     make: Callable[[], OutputFile]
+    page: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,36 +54,46 @@ class Plan:
 
     @property
     def pages_made(self) -> int:
-        return sum(1 for job in self.jobs if job.digest is not None and job.path.endswith(".html"))
+        return sum(1 for job in self.jobs if job.page)
 
 
 def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequence[PageSpec],
                  feeds: Sequence[FeedSource], static: Sequence[OutputFile], out_dir: Path,
                  cache: BuildCache | None) -> Plan:
-    """Every output of the site, as jobs, minus those the cache shows to be in place already."""
+    """Every output of the site, as jobs, minus those the cache shows to be in place already.
+
+    Input digests are computed only with a cache: without one nothing could be skipped.
+    """
     assets = theme_assets(config.relation_vocabulary)
     context = site_context(config, menu(model), assets)
     env = make_environment(root, context)
-    shared = render_inputs_digest(root, context)
     jobs: list[Job] = []
     kept: set[str] = set()
     digests: dict[str, bytes] = {}
+    page_shared = render_inputs_digest(root, context) if cache is not None else b""
+    feed_shared = digest(__version__.encode(), data_digest(_feed_settings(config)))
 
-    def add(path: str, inputs: bytes, make: Callable[[], OutputFile]) -> None:
-        digests[path] = inputs
-        if cache is not None and _in_place(cache, out_dir, path, inputs):
-            kept.add(path)
-        else:
-            jobs.append(Job(path, inputs, make))
+    def add(job: Job, inputs: Callable[[], bytes]) -> None:
+        if cache is not None:
+            digests[job.path] = inputs()
+            if _in_place(cache, out_dir, job.path, digests[job.path]):
+                kept.add(job.path)
+                return
+        jobs.append(job)
 
     for page in pages:
-        add(output_path(page.url), page_digest(shared, page), _page_maker(env, page))
-    feed_shared = digest(__version__.encode(), data_digest(_feed_settings(config)))
+        add(Job(output_path(page.url), _page_maker(env, page), page=True),
+            functools.partial(page_digest, page_shared, page))
     for feed in build_feeds(model, feeds):
-        add(output_path(feed.url), digest(feed_shared, data_digest(feed)), _feed_maker(feed, config))
+        add(Job(output_path(feed.url), _feed_maker(feed, config)),
+            functools.partial(_feed_digest, feed_shared, feed))
     for file in [*publish_files(model, pages), *assets, *static]:
-        jobs.append(Job(file.path, None, _ready(file)))
+        jobs.append(Job(file.path, _ready(file)))
     return Plan(jobs, kept, digests)
+
+
+def _feed_digest(shared: bytes, feed: Feed) -> bytes:
+    return digest(shared, data_digest(feed))
 
 
 def _feed_settings(config: SiteConfig) -> tuple[str, str, str]:

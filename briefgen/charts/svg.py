@@ -8,6 +8,7 @@ from the content, not from a counter or the clock.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -119,10 +120,12 @@ def empty_chart(kind: str, title: str, message: str) -> str:
     return document(kind, title, message, (width, 44), [note])
 
 
+@functools.lru_cache(maxsize=8192)
 def text_width(text: str, font_size: float = FONT_SIZE) -> float:
     """A generous estimate of how wide `text` sets in a sans-serif face.
 
     There is no font to measure at build time; erring wide keeps labels on the canvas.
+    Pure, and asked about the same labels again and again: hence the memo.
     """
     ems = 0.0
     for char in text:

@@ -7,6 +7,7 @@ worker process or be cached by the bytes' hash.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from briefgen.content.models import Actor, Briefing, Content, Country, Page
 from briefgen.content.records import read_actor, read_briefing, read_country, read_page
 from briefgen.diagnostics import Diagnostic, warning
 from briefgen.frontmatter import FrontMatter, parse_yaml
+from briefgen.parallel import run_jobs
 from briefgen.source import SplitSource, decode, split_front_matter
 
 Kind = Literal["briefings", "actors", "countries", "pages"]
@@ -98,19 +100,40 @@ def assemble(records: Iterable[Record]) -> Content:
     )
 
 
-def load_content(root: Path, cache: BuildCache | None = None) -> tuple[Content, list[Diagnostic]]:
+def load_content(root: Path, cache: BuildCache | None = None,
+                 workers: int | None = None) -> tuple[Content, list[Diagnostic]]:
     """Read every content file under `root/content`; all problems are returned, none raised.
 
     With a cache, a file whose size and mtime are unchanged is not read again,
-    and one whose bytes are unchanged is not parsed again.
+    and one whose bytes are unchanged is not parsed again. The files that do
+    need parsing are parsed on every core.
     """
     files, diagnostics = discover(root)
-    records: list[Record] = []
-    for file in files:
-        if cache is None:
-            record, problems = read_record(file.kind, file.path, (root / file.path).read_bytes())
+    results: dict[int, ReadResult] = {}
+    todo: list[_Unparsed] = []
+    for index, file in enumerate(files):
+        found = _from_cache(root, file, cache) if cache is not None else None
+        if found is None:
+            todo.append(_Unparsed(index, (root / file.path).read_bytes(), None, ""))
+        elif isinstance(found, _Unparsed):
+            todo.append(_Unparsed(index, found.raw, found.stat, found.digest))
         else:
-            record, problems = _cached_record(root, file, cache)
+            results[index] = found
+
+    def parse(i: int) -> ReadResult:
+        file = files[todo[i].index]
+        return read_record(file.kind, file.path, todo[i].raw)
+
+    for unparsed, result in zip(todo, run_jobs(parse, len(todo), workers=workers), strict=True):
+        results[unparsed.index] = result
+        if cache is not None and unparsed.stat is not None:
+            stat = unparsed.stat
+            cache.records[files[unparsed.index].path] = RecordEntry(
+                stat.st_size, stat.st_mtime_ns, unparsed.digest, result)
+            cache.dirty = True
+    records: list[Record] = []
+    for index in range(len(files)):
+        record, problems = results[index]
         diagnostics.extend(problems)
         if record is not None:
             records.append(record)
@@ -122,7 +145,21 @@ def load_content(root: Path, cache: BuildCache | None = None) -> tuple[Content, 
     return assemble(records), diagnostics
 
 
-def _cached_record(root: Path, file: SourceFile, cache: BuildCache) -> tuple[Record | None, list[Diagnostic]]:
+ReadResult = tuple[Record | None, list[Diagnostic]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Unparsed:
+    """A file to parse: where it goes in the results, its bytes, and what the cache needs."""
+
+    index: int
+    raw: bytes
+    stat: os.stat_result | None
+    digest: str
+
+
+def _from_cache(root: Path, file: SourceFile, cache: BuildCache) -> ReadResult | _Unparsed:
+    """The cached result for `file`, or what parsing it needs."""
     path = root / file.path
     stat = path.stat()
     entry = cache.records.get(file.path)
@@ -132,9 +169,7 @@ def _cached_record(root: Path, file: SourceFile, cache: BuildCache) -> tuple[Rec
     raw = path.read_bytes()
     digest = hashlib.blake2b(file.kind.encode() + b"\0" + raw, digest_size=20).hexdigest()
     if entry is not None and entry.digest == digest:
-        value = entry.value
-    else:
-        value = read_record(file.kind, file.path, raw)
-    cache.records[file.path] = RecordEntry(stat.st_size, stat.st_mtime_ns, digest, value)
-    cache.dirty = True
-    return value  # type: ignore[no-any-return]
+        cache.records[file.path] = RecordEntry(stat.st_size, stat.st_mtime_ns, digest, entry.value)
+        cache.dirty = True
+        return entry.value  # type: ignore[no-any-return]
+    return _Unparsed(-1, raw, stat, digest)

@@ -29,6 +29,7 @@ class SiteModel:
     by_country: Mapping[str, tuple[int, ...]]
     by_tag: Mapping[str, tuple[int, ...]]
     tag_names: Mapping[str, str]
+    tag_slugs: Mapping[str, str]
     also_mentioned: Mapping[EntityRef, tuple[int, ...]]
     related: tuple[tuple[int, ...], ...]
     co_actors: Mapping[str, list[tuple[str, int]]]
@@ -45,6 +46,7 @@ def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: b
     by_country: dict[str, list[int]] = {}
     by_tag: dict[str, list[int]] = {}
     tag_forms: dict[str, set[str]] = {}
+    tag_slugs: dict[str, str] = {}
     also_mentioned: dict[EntityRef, list[int]] = {}
     for index, item in enumerate(published):
         for entity in undeclared(item, bodies[item.briefing.source]):
@@ -54,7 +56,9 @@ def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: b
         for country in item.countries:
             by_country.setdefault(country, []).append(index)
         for tag in item.briefing.tags:
-            slug = slugify(tag)
+            slug = tag_slugs.get(tag)
+            if slug is None:
+                slug = tag_slugs[tag] = slugify(tag)
             if index not in by_tag.setdefault(slug, []):
                 by_tag[slug].append(index)
             tag_forms.setdefault(slug, set()).add(tag)
@@ -66,6 +70,7 @@ def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: b
         by_country={k: tuple(v) for k, v in sorted(by_country.items())},
         by_tag={k: tuple(v) for k, v in sorted(by_tag.items())},
         tag_names={slug: min(forms) for slug, forms in sorted(tag_forms.items())},
+        tag_slugs=tag_slugs,
         also_mentioned={k: tuple(v) for k, v in sorted(also_mentioned.items())},
         related=tuple(related_briefings(published)),
         co_actors=co_actors(published),

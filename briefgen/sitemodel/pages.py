@@ -86,7 +86,7 @@ def _briefings(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
             "summary": model.summary(item),
             "draft": briefing.draft,
             "body_html": body.html,
-            "tags": [tag_link(t) for t in briefing.tags],
+            "tags": [tag_link(model, t) for t in briefing.tags],
             "actors": [actor_link(model, a) for a in item.actors],
             "countries": [country_link(model, c) for c in item.countries],
             "relations": [

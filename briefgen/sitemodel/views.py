@@ -11,7 +11,6 @@ from typing import Any
 
 from briefgen.resolve import ResolvedBriefing
 from briefgen.sitemodel.model import SiteModel
-from briefgen.slugs import slugify
 from briefgen.urls import actor_url, briefing_url, country_url, tag_url
 
 View = dict[str, Any]
@@ -40,8 +39,8 @@ def country_link(model: SiteModel, country_id: str) -> View:
             "code": country.code}
 
 
-def tag_link(tag: str) -> View:
-    return {"name": tag, "url": tag_url(slugify(tag))}
+def tag_link(model: SiteModel, tag: str) -> View:
+    return {"name": tag, "url": tag_url(model.tag_slugs[tag])}
 
 
 def briefing_card(model: SiteModel, item: ResolvedBriefing) -> View:
@@ -53,7 +52,7 @@ def briefing_card(model: SiteModel, item: ResolvedBriefing) -> View:
         "date": date_view(briefing.date),
         "summary": model.summary(item),
         "draft": briefing.draft,
-        "tags": [tag_link(t) for t in briefing.tags],
+        "tags": [tag_link(model, t) for t in briefing.tags],
         "countries": [country_link(model, c) for c in item.countries],
     }
 
