@@ -16,16 +16,26 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen import urls
-from briefgen.cache import CACHE_DIR, BuildCache, load_cache, save_cache
+from briefgen import __version__, urls
+from briefgen.cache import (
+    CACHE_DIR,
+    RACY_SECONDS,
+    BuildCache,
+    files_stamp,
+    load_cache,
+    read_manifest,
+    save_cache,
+    walk_files,
+)
 from briefgen.config import CONFIG_FILE, SiteConfig, is_absolute_url, load_config
 from briefgen.content import load_content
+from briefgen.content.loader import CONTENT_DIR
 from briefgen.diagnostics import Diagnostic, Report, error, warning
 from briefgen.entities import build_registry
 from briefgen.errors import ContentError, UsageError
 from briefgen.markdown import render_bodies
 from briefgen.output import Plan, plan_outputs, remember_outputs, search_key, write_outputs
-from briefgen.render import OutputFile
+from briefgen.render import TEMPLATES_DIR, THEME, OutputFile
 from briefgen.resolve import resolve
 from briefgen.search import SEARCH_DIR, find_pagefind, index_search
 from briefgen.sitemodel import PageSpec, SiteModel, build_model, build_pages
@@ -62,6 +72,7 @@ class BuildResult:
     seconds: float
     report: Report
     warnings: tuple[str, ...] = ()
+    up_to_date: bool = False  # nothing had changed: the build stopped after reading the manifest
 
 
 def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
@@ -163,7 +174,15 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
            progress: Progress, warn: Progress) -> BuildResult:
     started = time.perf_counter()
     check_output_dir(out_dir, root)
+    stamp = b""
     if cache is None and use_cache:
+        stamp, newest = _inputs_stamp(root, out_dir, drafts=drafts, base_url=base_url, search=search,
+                                      publishing=publishing)
+        done = _nothing_to_do(root, out_dir, stamp, newest)
+        if done is not None:
+            pages, report, earlier_warnings = done
+            return BuildResult(pages, 0, WriteStats(0, _count_files(out_dir), 0),
+                               time.perf_counter() - started, report, earlier_warnings, up_to_date=True)
         cache = load_cache(root, warn)
     progress("loading content")
     site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache,
@@ -183,14 +202,48 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
                           publishing=publishing, workers=workers, progress=progress, warn=warn)
     if cache is not None:
         remember_outputs(cache, out_dir, plan)
-        if use_cache:
-            save_cache(root, cache)
-    warnings: list[str] = []
+    warnings: tuple[str, ...] = ()
     if search:
         progress("indexing pages for search")
-        warnings += _index_for_search(root, out_dir, plan, cache is not None)
+        warnings = tuple(_index_for_search(root, out_dir, plan, cache is not None))
+    if use_cache and cache is not None:
+        outputs = {path: (size, mtime) for path, size, mtime in _output_files(out_dir)}
+        cache.set_outcome(stamp, outputs, (len(site.pages), site.report.diagnostics, warnings))
+        save_cache(root, cache)
     return BuildResult(len(site.pages), plan.pages_made, stats, time.perf_counter() - started,
-                       site.report, tuple(warnings))
+                       site.report, warnings)
+
+
+def _inputs_stamp(root: Path, out_dir: Path, **options: object) -> tuple[bytes, int]:
+    """Every input of a build: its files (path, size, mtime), options, version, theme."""
+    theme = Path(str(THEME))
+    folders = [root / CONFIG_FILE, root / CONTENT_DIR, root / TEMPLATES_DIR, root / STATIC_DIR, theme]
+    pagefind = find_pagefind() if options.get("search") else None
+    described = f"{__version__}\0{out_dir.resolve()}\0{sorted(options.items())}\0{pagefind}"
+    return files_stamp([f for f in folders if f.exists()], described.encode())
+
+
+def _nothing_to_do(root: Path, out_dir: Path, stamp: bytes,
+                   newest: int) -> tuple[int, Report, tuple[str, ...]] | None:
+    """The last build's outcome when its inputs and its output are exactly as they were."""
+    manifest = read_manifest(root)
+    if manifest is None or manifest.stamp != stamp or newest / 1e9 >= manifest.saved_at - RACY_SECONDS:
+        return None
+    if not out_dir.is_dir():
+        return None
+    if {path: (size, mtime) for path, size, mtime in _output_files(out_dir)} != manifest.outputs:
+        return None
+    pages, diagnostics, warnings = manifest.summary
+    return pages, Report(tuple(diagnostics)), tuple(warnings)
+
+
+def _output_files(out_dir: Path) -> list[tuple[str, int, int]]:
+    prefix = len(str(out_dir)) + 1
+    return [(path[prefix:], size, mtime) for path, size, mtime in walk_files(out_dir)]
+
+
+def _count_files(out_dir: Path) -> int:
+    return sum(1 for _ in walk_files(out_dir))
 
 
 def _search_files(out_dir: Path) -> set[str]:

@@ -13,10 +13,15 @@ the same:
   data, page data, briefgen version), with the size and mtime of the file
   written for it, so an unchanged page is neither rendered nor written.
 
-The cache lives in `.briefgen-cache/` beside `site.yaml`. It is a pickle
-read back with an allow-list of classes, so a foreign or tampered file can
-build nothing but briefgen's own records; anything unexpected discards the
-whole cache with a warning.
+A manifest also records a stamp of every input file and the size and mtime of
+every output file after the last good build: when neither changed, a build
+has nothing to do and stops after reading the manifest alone.
+
+The cache lives in `.briefgen-cache/` beside `site.yaml`, as a small manifest
+and sharded tables, so that one edit rewrites one shard, not the whole cache.
+Each file is a pickle read back with an allow-list of classes, so a foreign
+or tampered file can build nothing but briefgen's own records; anything
+unexpected discards the whole cache with a warning.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ import os
 import pickle
 import sys
 import time
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,8 +41,10 @@ from typing import Any
 from briefgen import __version__
 
 CACHE_DIR = ".briefgen-cache"
-CACHE_FILE = "cache.pickle"
-FORMAT = 1
+MANIFEST = "manifest.pickle"
+SHARDS = 16
+TABLES = ("records", "bodies")
+FORMAT = 2
 MAGIC = b"briefgen-cache\n"
 RACY_SECONDS = 2.0
 
@@ -69,18 +77,77 @@ class PageEntry:
 
 
 @dataclass
+class Manifest:
+    """What the last good build started from and left behind."""
+
+    saved_at: float = 0.0
+    stamp: bytes = b""
+    outputs: dict[str, tuple[int, int]] = field(default_factory=dict)
+    pages: dict[str, PageEntry] = field(default_factory=dict)
+    summary: Any = None
+
+
+@dataclass
 class BuildCache:
-    """Mutable by design: stages fill it as they work; `save` persists it after a good build."""
+    """Mutable by design: stages fill it as they work; `save_cache` persists what changed."""
 
     records: dict[str, RecordEntry] = field(default_factory=dict)
     bodies: dict[bytes, Any] = field(default_factory=dict)
-    pages: dict[str, PageEntry] = field(default_factory=dict)
-    saved_at: float = 0.0
-    dirty: bool = False
+    manifest: Manifest = field(default_factory=Manifest)
+    changed: set[tuple[str, int]] = field(default_factory=set)
+
+    @property
+    def pages(self) -> dict[str, PageEntry]:
+        return self.manifest.pages
+
+    @property
+    def saved_at(self) -> float:
+        return self.manifest.saved_at
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.changed)
 
     def is_racy(self, mtime_ns: int) -> bool:
         """True when a file changed so close to the last save that its mtime proves nothing."""
-        return mtime_ns / 1e9 >= self.saved_at - RACY_SECONDS
+        return mtime_ns / 1e9 >= self.manifest.saved_at - RACY_SECONDS
+
+    def set_record(self, path: str, entry: RecordEntry) -> None:
+        self.records[path] = entry
+        self.changed.add(("records", shard(path)))
+
+    def drop_record(self, path: str) -> None:
+        del self.records[path]
+        self.changed.add(("records", shard(path)))
+
+    def set_body(self, key: bytes, entry: Any) -> None:
+        self.bodies[key] = entry
+        self.changed.add(("bodies", shard(key)))
+
+    def drop_body(self, key: bytes) -> None:
+        del self.bodies[key]
+        self.changed.add(("bodies", shard(key)))
+
+    def touch_body(self, key: bytes) -> None:
+        """An entry was updated in place."""
+        self.changed.add(("bodies", shard(key)))
+
+    def set_pages(self, pages: dict[str, PageEntry]) -> None:
+        if pages != self.manifest.pages:
+            self.manifest.pages = pages
+            self.changed.add(("manifest", 0))
+
+    def set_outcome(self, stamp: bytes, outputs: dict[str, tuple[int, int]], summary: Any) -> None:
+        """What a good build started from (`stamp`), left behind, and reported."""
+        self.manifest.stamp = stamp
+        self.manifest.outputs = outputs
+        self.manifest.summary = summary
+        self.changed.add(("manifest", 0))
+
+
+def shard(key: Hashable) -> int:
+    data = key if isinstance(key, bytes) else str(key).encode()
+    return zlib.crc32(data) % SHARDS
 
 
 class _AllowListUnpickler(pickle.Unpickler):
@@ -91,63 +158,103 @@ class _AllowListUnpickler(pickle.Unpickler):
 
 
 def cache_path(root: Path) -> Path:
-    return root / CACHE_DIR / CACHE_FILE
+    """The manifest: the file every cache has, and the one to look at first."""
+    return root / CACHE_DIR / MANIFEST
+
+
+def _header() -> bytes:
+    return MAGIC + salt().encode() + b"\n"
+
+
+def _read(path: Path) -> Any:
+    raw = path.read_bytes()
+    if not raw.startswith(_header()):
+        raise _Foreign(path.name)
+    return _AllowListUnpickler(io.BytesIO(raw[len(_header()):])).load()
+
+
+class _Foreign(Exception):
+    pass
+
+
+def read_manifest(root: Path) -> Manifest | None:
+    """The manifest alone (cheap), or None when there is no usable one."""
+    try:
+        manifest = _read(cache_path(root))
+    except Exception:  # missing, foreign or damaged: the full load will say which
+        return None
+    return manifest if isinstance(manifest, Manifest) else None
 
 
 def load_cache(root: Path, warn: Callable[[str], None]) -> BuildCache:
     """The cache of `root`, or an empty one (with a warning if one existed but was unusable)."""
-    path = cache_path(root)
+    folder = root / CACHE_DIR
+    if not cache_path(root).exists():
+        return BuildCache()
+    cache = BuildCache()
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return BuildCache()
-    except OSError as exc:
-        warn(f"cannot read the build cache ({exc}); building without it")
-        return BuildCache()
-    header = MAGIC + salt().encode() + b"\n"
-    if not raw.startswith(header):
-        warn(f"discarding the build cache in {path.parent}: written by another briefgen or Python")
-        return BuildCache()
-    try:
-        cache = _AllowListUnpickler(io.BytesIO(raw[len(header):])).load()
-        if not isinstance(cache, BuildCache):
-            raise pickle.UnpicklingError("not a build cache")
+        manifest = _read(cache_path(root))
+        if not isinstance(manifest, Manifest):
+            raise pickle.UnpicklingError("not a cache manifest")
+        cache.manifest = manifest
+        for table in TABLES:
+            target: dict[Any, Any] = getattr(cache, table)
+            for number in range(SHARDS):
+                path = folder / f"{table}-{number:02d}.pickle"
+                if path.exists():
+                    part = _read(path)
+                    if not isinstance(part, dict):
+                        raise pickle.UnpicklingError(f"{path.name} is not a table")
+                    target.update(part)
         _check_shape(cache)
-    except Exception as exc:  # any damage at all means: do not trust it
-        warn(f"discarding a corrupt build cache in {path.parent} ({type(exc).__name__}: {exc})")
+    except _Foreign:
+        warn(f"discarding the build cache in {folder}: written by another briefgen or Python")
         return BuildCache()
-    cache.dirty = False
+    except Exception as exc:  # any damage at all means: do not trust it
+        warn(f"discarding a corrupt build cache in {folder} ({type(exc).__name__}: {exc})")
+        return BuildCache()
     return cache
 
 
 def _check_shape(cache: BuildCache) -> None:
-    if not (isinstance(cache.records, dict) and isinstance(cache.bodies, dict)
-            and isinstance(cache.pages, dict) and isinstance(cache.saved_at, float)):
-        raise pickle.UnpicklingError("unexpected cache layout")
+    manifest = cache.manifest
+    if not (isinstance(manifest.saved_at, float) and isinstance(manifest.pages, dict)
+            and isinstance(manifest.outputs, dict) and isinstance(manifest.stamp, bytes)):
+        raise pickle.UnpicklingError("unexpected manifest layout")
     for path, entry in cache.records.items():
         if not (isinstance(path, str) and isinstance(entry, RecordEntry)):
             raise pickle.UnpicklingError("unexpected record entry")
-    for out, page in cache.pages.items():
+    for out, page in manifest.pages.items():
         if not (isinstance(out, str) and isinstance(page, PageEntry)):
             raise pickle.UnpicklingError("unexpected page entry")
 
 
 def save_cache(root: Path, cache: BuildCache) -> None:
-    """Write the cache atomically, and only when something in it changed."""
-    if not cache.dirty:
+    """Write the shards that changed, then the manifest, each atomically."""
+    if not cache.changed:
         return
     folder = root / CACHE_DIR
     folder.mkdir(exist_ok=True)
     ignore = folder / ".gitignore"
     if not ignore.exists():
         ignore.write_text("*\n")
-    cache.saved_at = time.time()
-    cache.dirty = False
-    temp = folder / f".{CACHE_FILE}.{os.getpid()}.tmp"
+    for table, number in sorted(cache.changed):
+        if table == "manifest":
+            continue
+        source: dict[Any, Any] = getattr(cache, table)
+        part = {key: value for key, value in source.items() if shard(key) == number}
+        _write(folder / f"{table}-{number:02d}.pickle", part)
+    cache.manifest.saved_at = time.time()
+    _write(cache_path(root), cache.manifest)
+    cache.changed.clear()
+
+
+def _write(path: Path, value: Any) -> None:
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with temp.open("wb") as handle:
-        handle.write(MAGIC + salt().encode() + b"\n")
-        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    temp.replace(cache_path(root))
+        handle.write(_header())
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    temp.replace(path)
 
 
 def digest(*parts: bytes) -> bytes:
@@ -165,3 +272,35 @@ def data_digest(value: Any) -> bytes:
     pickler.fast = True  # no memo: object identity must not change the bytes
     pickler.dump(value)
     return digest(buffer.getvalue())
+
+
+def files_stamp(folders: Iterable[Path], *extra: bytes) -> tuple[bytes, int]:
+    """A digest of every file's path, size and mtime under `folders`, and the newest mtime."""
+    h = hashlib.blake2b(digest_size=20)
+    newest = 0
+    for part in extra:
+        h.update(len(part).to_bytes(8, "little") + part)
+    for folder in folders:
+        for path, size, mtime in sorted(walk_files(folder)):
+            newest = max(newest, mtime)
+            h.update(f"{path}\0{size}\0{mtime}\n".encode())
+    return h.digest(), newest
+
+
+def walk_files(top: Path) -> Iterable[tuple[str, int, int]]:
+    if top.is_file():
+        stat = top.stat()
+        yield str(top), stat.st_size, stat.st_mtime_ns
+        return
+    stack = [str(top)]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            else:
+                stat = entry.stat()
+                yield entry.path, stat.st_size, stat.st_mtime_ns

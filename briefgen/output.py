@@ -152,9 +152,7 @@ def remember_outputs(cache: BuildCache, out_dir: Path, plan: Plan) -> None:
         except OSError as exc:
             raise BuildError(f"{path} is missing right after it was written: {exc}") from exc
         current[path] = PageEntry(inputs, stat.st_size, stat.st_mtime_ns)
-    if current != cache.pages:
-        cache.pages = current
-        cache.dirty = True
+    cache.set_pages(current)
 
 
 def search_key(plan: Plan) -> bytes:

@@ -66,10 +66,13 @@ def check_output_dir(out_dir: Path, root: Path) -> None:
 
 def validate_paths(out_dir: Path, files: Sequence[OutputFile]) -> None:
     """Every path relative, inside `out_dir` once resolved, and produced once only."""
-    _validate(out_dir, [f.path for f in files])
+    links = _existing(out_dir)[2] if out_dir.is_dir() else set()
+    _validate(out_dir, [f.path for f in files], links)
 
 
-def _validate(out_dir: Path, paths: Iterable[str]) -> None:
+def _validate(out_dir: Path, paths: Iterable[str], links: set[str]) -> None:
+    """Plain relative paths, each claimed once; a path through a symlinked folder must
+    still resolve inside `out_dir` (the only way a plain path can leave it)."""
     root = out_dir.resolve()
     seen: set[str] = set()
     for path in paths:
@@ -82,7 +85,8 @@ def _validate(out_dir: Path, paths: Iterable[str]) -> None:
             or "\x00" in path
         ):
             raise BuildError(f"refusing to write '{path}': not a plain relative path")
-        if not (root / path).resolve().is_relative_to(root):
+        if links and any(str(parent) in links for parent in pure.parents) and \
+                not (root / path).resolve().is_relative_to(root):
             raise BuildError(f"refusing to write '{path}': it resolves outside {out_dir}")
         if path in seen:
             raise BuildError(f"two outputs claim the same file '{path}'")
@@ -94,11 +98,12 @@ def begin(out_dir: Path, paths: Collection[str], keep: Collection[str] = ()) -> 
 
     Raises `SwapNeeded` when kept files would have to move to a new folder.
     """
-    _validate(out_dir, [*paths, *keep])
     if not out_dir.exists():
+        _validate(out_dir, [*paths, *keep], set())
         return Transaction(out_dir, frozenset(paths), frozenset(), frozenset(),
                            _staging(out_dir), ())
-    existing, folders = _existing(out_dir)
+    existing, folders, links = _existing(out_dir)
+    _validate(out_dir, [*paths, *keep], links)
     if not set(keep) <= existing:
         raise BuildError("internal error: a file to keep is missing from the output")
     if any(_blocked(out_dir, path, existing, folders) for path in paths):
@@ -184,22 +189,29 @@ def _temp(target: Path) -> Path:
     return target.with_name(f".{target.name}{TEMP_SUFFIX}")
 
 
-def _existing(out_dir: Path) -> tuple[set[str], set[str]]:
-    """Files and folders under `out_dir`, as relative paths (symlinks count as files)."""
+def _existing(out_dir: Path) -> tuple[set[str], set[str], set[str]]:
+    """Files, folders and symlinks to folders under `out_dir`, as relative paths.
+
+    A symlink counts as a file (it is replaced, never written through), and
+    also as a link when it points at a folder.
+    """
     files: set[str] = set()
     folders: set[str] = set()
-    stack = [out_dir]
+    links: set[str] = set()
+    start = len(str(out_dir)) + 1
+    stack = [str(out_dir)]
     while stack:
-        folder = stack.pop()
-        with os.scandir(folder) as entries:
+        with os.scandir(stack.pop()) as entries:
             for entry in entries:
-                relative = Path(entry.path).relative_to(out_dir).as_posix()
+                relative = entry.path[start:]
                 if entry.is_dir(follow_symlinks=False):
                     folders.add(relative)
-                    stack.append(Path(entry.path))
+                    stack.append(entry.path)
                 else:
                     files.add(relative)
-    return files, folders
+                    if entry.is_symlink() and entry.is_dir():
+                        links.add(relative)
+    return files, folders, links
 
 
 def _blocked(out_dir: Path, path: str, existing: set[str], folders: set[str]) -> bool:

@@ -265,3 +265,55 @@ def test_example_site_incremental_matches_clean(tmp_path: Path) -> None:
     build_site(root, use_cache=True)
     build_site(root, tmp_path / "clean")
     assert snapshot(root / "build") == snapshot(tmp_path / "clean")
+
+
+def age_sources(root: Path, seconds: float = 60) -> None:
+    """Move every source file's mtime into the past, out of the racy window of the last save."""
+    import os
+    import time
+
+    when = time.time() - seconds
+    for path in [root / "site.yaml", *root.glob("content/**/*"), *root.glob("templates/**/*")]:
+        if path.is_file():
+            os.utime(path, (when, when))
+
+
+def test_a_build_with_nothing_changed_stops_at_the_manifest(tmp_path: Path) -> None:
+    site = Site(tmp_path / "site")
+    site.apply((0, 1, 2, 3))
+    age_sources(site.root)
+    first = build_site(site.root, use_cache=True)
+    assert not first.up_to_date
+    again = build_site(site.root, use_cache=True)
+    assert again.up_to_date and again.rendered == 0 and again.pages == first.pages
+    assert again.report == first.report
+
+
+@pytest.mark.parametrize("change", ["edit", "touch", "output-deleted", "stray-output", "option"])
+def test_any_change_of_input_or_output_means_a_real_build(tmp_path: Path, change: str) -> None:
+    site = Site(tmp_path / "site")
+    site.apply((0, 1, 2, 3))
+    age_sources(site.root)
+    build_site(site.root, use_cache=True)
+    before = snapshot(site.root / "build")
+    name = sorted(site.briefings)[0]
+    page = next((site.root / "build/briefings").glob("*/index.html"))
+    drafts = False
+    if change == "edit":
+        site.briefings[name]["body"] = "Changed."
+        site.write_briefing(name)
+        age_sources(site.root, 30)
+    elif change == "touch":
+        age_sources(site.root, 30)
+    elif change == "output-deleted":
+        page.unlink()
+    elif change == "stray-output":
+        (site.root / "build/stray.html").write_text("x")
+    else:
+        drafts = True
+    result = build_site(site.root, use_cache=True, drafts=drafts)
+    assert not result.up_to_date
+    build_site(site.root, tmp_path / "clean", drafts=drafts)
+    assert snapshot(site.root / "build") == snapshot(tmp_path / "clean")
+    if change in ("touch", "output-deleted", "stray-output", "option"):
+        assert snapshot(site.root / "build") == before

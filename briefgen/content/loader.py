@@ -128,9 +128,8 @@ def load_content(root: Path, cache: BuildCache | None = None,
         results[unparsed.index] = result
         if cache is not None and unparsed.stat is not None:
             stat = unparsed.stat
-            cache.records[files[unparsed.index].path] = RecordEntry(
-                stat.st_size, stat.st_mtime_ns, unparsed.digest, result)
-            cache.dirty = True
+            cache.set_record(files[unparsed.index].path,
+                             RecordEntry(stat.st_size, stat.st_mtime_ns, unparsed.digest, result))
     records: list[Record] = []
     for index in range(len(files)):
         record, problems = results[index]
@@ -140,8 +139,7 @@ def load_content(root: Path, cache: BuildCache | None = None,
     if cache is not None:
         wanted = {f.path for f in files}
         for gone in [path for path in cache.records if path not in wanted]:
-            del cache.records[gone]
-            cache.dirty = True
+            cache.drop_record(gone)
     return assemble(records), diagnostics
 
 
@@ -169,7 +167,6 @@ def _from_cache(root: Path, file: SourceFile, cache: BuildCache) -> ReadResult |
     raw = path.read_bytes()
     digest = hashlib.blake2b(file.kind.encode() + b"\0" + raw, digest_size=20).hexdigest()
     if entry is not None and entry.digest == digest:
-        cache.records[file.path] = RecordEntry(stat.st_size, stat.st_mtime_ns, digest, entry.value)
-        cache.dirty = True
+        cache.set_record(file.path, RecordEntry(stat.st_size, stat.st_mtime_ns, digest, entry.value))
         return entry.value  # type: ignore[no-any-return]
     return _Unparsed(-1, raw, stat, digest)

@@ -63,8 +63,7 @@ def render_bodies(linked: Linked, cache: BuildCache | None = None,
     for (request, key), entry in zip(missing, made, strict=True):
         bodies[request.source] = entry.body
         if cache is not None:
-            cache.bodies[key] = entry
-            cache.dirty = True
+            cache.set_body(key, entry)
     if cache is not None:
         _forget_unused(cache, set(keys))
     return bodies
@@ -73,8 +72,7 @@ def render_bodies(linked: Linked, cache: BuildCache | None = None,
 def _forget_unused(cache: BuildCache, used: set[bytes]) -> None:
     """Drop cached bodies no file has any more, so the cache does not grow forever."""
     for key in [k for k in cache.bodies if k not in used]:
-        del cache.bodies[key]
-        cache.dirty = True
+        cache.drop_body(key)
 
 
 def _signature(matches: list[Match]) -> MatchSignature:
@@ -102,7 +100,7 @@ class _BodyRenderer:
             return entry.body
         if _signature(self.matcher.find(entry.searched)) == entry.signature:
             entry.fingerprint = self.matcher.fingerprint
-            cache.dirty = True
+            cache.touch_body(key)
             return entry.body
         return None
 
