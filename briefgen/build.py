@@ -23,6 +23,7 @@ from briefgen.cache import (
     BuildCache,
     files_stamp,
     load_cache,
+    no_memo,
     read_manifest,
     save_cache,
     walk_files,
@@ -96,8 +97,11 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
     diagnostics += problems
     bodies = render_bodies(linked, cache, workers=workers)
     diagnostics += mention_suggestions(linked, bodies)
-    model = build_model(linked, bodies, drafts=drafts)
-    pages, problems = build_pages(model)
+    memo = cache.remember if cache is not None else no_memo
+    model = build_model(linked, bodies, drafts=drafts, memo=memo)
+    pages, problems = build_pages(model, memo)
+    if cache is not None:
+        cache.forget_unused_memo()
     diagnostics += problems
     feeds = feed_sources(model)
     diagnostics += alias_problems(model, claimed_urls(pages, (urls.feed_url(f.page_url) for f in feeds)))

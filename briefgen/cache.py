@@ -36,17 +36,31 @@ import zlib
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from briefgen import __version__
 
 CACHE_DIR = ".briefgen-cache"
 MANIFEST = "manifest.pickle"
 SHARDS = 16
-TABLES = ("records", "bodies")
+TABLES = ("records", "bodies", "memo")
 FORMAT = 2
 MAGIC = b"briefgen-cache\n"
 RACY_SECONDS = 2.0
+
+T = TypeVar("T")
+
+
+class Memo(Protocol):
+    """Something that remembers results by key: `memo(key, compute)`; keys are digests
+    of everything the result depends on."""
+
+    def __call__(self, key: bytes, compute: Callable[[], T]) -> T: ...
+
+
+def no_memo(key: bytes, compute: Callable[[], T]) -> T:
+    """The `Memo` of a build without a cache: always computes."""
+    return compute()
 
 _ALLOWED_MODULES = ("briefgen.",)
 _ALLOWED_GLOBALS = {
@@ -93,8 +107,10 @@ class BuildCache:
 
     records: dict[str, RecordEntry] = field(default_factory=dict)
     bodies: dict[bytes, Any] = field(default_factory=dict)
+    memo: dict[bytes, Any] = field(default_factory=dict)
     manifest: Manifest = field(default_factory=Manifest)
     changed: set[tuple[str, int]] = field(default_factory=set)
+    memo_used: set[bytes] = field(default_factory=set)
 
     @property
     def pages(self) -> dict[str, PageEntry]:
@@ -131,6 +147,22 @@ class BuildCache:
     def touch_body(self, key: bytes) -> None:
         """An entry was updated in place."""
         self.changed.add(("bodies", shard(key)))
+
+    def remember(self, key: bytes, compute: Callable[[], T]) -> T:
+        """`compute()`, or what it returned for the same `key` before (a `Memo`)."""
+        self.memo_used.add(key)
+        if key in self.memo:
+            return self.memo[key]  # type: ignore[no-any-return]
+        value = self.memo[key] = compute()
+        self.changed.add(("memo", shard(key)))
+        return value
+
+    def forget_unused_memo(self) -> None:
+        """Drop what this build did not ask for, so the memo does not grow forever."""
+        for key in [k for k in self.memo if k not in self.memo_used]:
+            del self.memo[key]
+            self.changed.add(("memo", shard(key)))
+        self.memo_used.clear()
 
     def set_pages(self, pages: dict[str, PageEntry]) -> None:
         if pages != self.manifest.pages:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from briefgen.cache import Memo, data_digest, digest, no_memo
 from briefgen.diagnostics import Diagnostic, suggestion
 from briefgen.entities import KIND_FOLDER, EntityRef
 from briefgen.markdown import RenderedBody
 from briefgen.resolve import Linked, ResolvedBriefing
-from briefgen.sitemodel.related import co_actors, related_briefings
+from briefgen.sitemodel.related import co_actors, entity_keys, related_briefings
 from briefgen.sitemodel.relations import PairRecord, build_relations
 from briefgen.slugs import slugify
 
@@ -40,7 +41,10 @@ class SiteModel:
         return item.briefing.summary or (body.first_paragraph if body else "")
 
 
-def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: bool) -> SiteModel:
+def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: bool,
+                memo: Memo = no_memo) -> SiteModel:
+    """Indexes over the published briefings; `memo` may return the related briefings of an
+    earlier build with the same entities in the same order."""
     published = newest_first(b for b in linked.briefings if drafts or not b.briefing.draft)
     by_actor: dict[str, list[int]] = {}
     by_country: dict[str, list[int]] = {}
@@ -72,7 +76,8 @@ def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: b
         tag_names={slug: min(forms) for slug, forms in sorted(tag_forms.items())},
         tag_slugs=tag_slugs,
         also_mentioned={k: tuple(v) for k, v in sorted(also_mentioned.items())},
-        related=tuple(related_briefings(published)),
+        related=memo(digest(b"related", data_digest([entity_keys(item) for item in published])),
+                     lambda: tuple(related_briefings(published))),
         co_actors=co_actors(published),
         relations=tuple(build_relations(published)),
     )

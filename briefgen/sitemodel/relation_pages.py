@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from briefgen import urls
+from briefgen.cache import Memo, data_digest, digest
 from briefgen.charts import (
     ChartCell,
     ChartCountry,
@@ -45,13 +46,18 @@ def _name(model: SiteModel, country_id: str) -> str:
     return model.linked.registry.countries[country_id].name
 
 
-def relation_pages(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
-    yield _index(model)
+def relation_pages(model: SiteModel, card_list: list[View], memo: Memo) -> Iterator[PageSpec]:
+    yield _index(model, memo)
     for record in model.relations:
-        yield from _pair_pages(model, record, card_list)
+        yield from _pair_pages(model, record, card_list, memo)
 
 
-def _index(model: SiteModel) -> PageSpec:
+def _drawn(memo: Memo, kind: bytes, draw: Callable[..., str], *arguments: Any) -> str:
+    """A chart, drawn once for the same data (charts are pure functions of it)."""
+    return memo(digest(b"chart", kind, data_digest(arguments)), lambda: draw(*arguments))
+
+
+def _index(model: SiteModel, memo: Memo) -> PageSpec:
     summaries = [pair_summary(model, record) for record in model.relations]
     involved = sorted({c for record in model.relations for c in record.pair},
                       key=lambda c: (name_key(_name(model, c)), c))
@@ -83,14 +89,15 @@ def _index(model: SiteModel) -> PageSpec:
         "vocabulary": list(vocabulary),
         "pairs": summaries,
         "matrix": {"countries": [country_link(model, c) for c in involved], "rows": rows},
-        "matrix_svg": relation_matrix_svg(countries, chart_cells, vocabulary,
-                                          "Current relations, as a matrix") if summaries else "",
-        "network_svg": relation_network_svg(countries, edges, vocabulary,
-                                            "Current relations, as a map") if summaries else "",
+        "matrix_svg": _drawn(memo, b"matrix", relation_matrix_svg, countries, chart_cells, vocabulary,
+                             "Current relations, as a matrix") if summaries else "",
+        "network_svg": _drawn(memo, b"network", relation_network_svg, countries, edges, vocabulary,
+                              "Current relations, as a map") if summaries else "",
     }, lastmod=max((p["last_activity"]["iso"] for p in summaries), default=None))
 
 
-def _pair_pages(model: SiteModel, record: PairRecord, card_list: list[View]) -> Iterator[PageSpec]:
+def _pair_pages(model: SiteModel, record: PairRecord, card_list: list[View],
+                memo: Memo) -> Iterator[PageSpec]:
     summary = pair_summary(model, record)
     history = [
         {
@@ -111,8 +118,8 @@ def _pair_pages(model: SiteModel, record: PairRecord, card_list: list[View]) -> 
                       model.briefings[point.position].briefing.title)
         for point in record.points
     ]
-    timeline = status_timeline_svg(points, config.relation_vocabulary,
-                                   f"Status of {summary['label']} over time") if points else ""
+    timeline = _drawn(memo, b"timeline", status_timeline_svg, points, config.relation_vocabulary,
+                      f"Status of {summary['label']} over time") if points else ""
     context = {
         "page_title": f"Relations: {summary['label']}",
         "timeline_svg": timeline,
