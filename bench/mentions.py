@@ -21,8 +21,9 @@ from briefgen.markdown.mentions import MentionContext
 from briefgen.mentions import MentionMatcher
 
 SYLLABLES = ["ka", "ro", "mi", "tan", "vel", "shi", "dor", "al", "nu", "pe", "zar", "qu", "len", "bo"]
-FILLER = ("the talks on border security and trade resumed after a pause while officials said "
-          "that progress would depend on the next round of meetings in the capital").split()
+FILLER_TEXT = ("the talks on border security and trade resumed after a pause while officials said "
+               "that progress would depend on the next round of meetings in the capital")
+FILLER = FILLER_TEXT.split(" ")
 
 
 def name(rng: random.Random) -> str:
