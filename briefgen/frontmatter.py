@@ -18,10 +18,24 @@ import yaml
 
 from briefgen.diagnostics import Diagnostic, error
 
-Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 _NULL = "tag:yaml.org,2002:null"
 _STR = "tag:yaml.org,2002:str"
+_PLAIN = "tag:briefgen,2024:plain"
+_NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))
+
+
+class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The C loader (when present) with a resolver that types nothing but null.
+
+    Readers look at a scalar's text themselves, so YAML 1.1's retyping of plain
+    scalars is skipped (it is also the loader's slowest step): a plain scalar is
+    tagged `plain` or null, a quoted one `str`.
+    """
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _NULL if value in _NULL_WORDS else _PLAIN
+        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
 _INT_12 = re.compile(r"[-+]?[0-9]+")
 _FLOAT_12 = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _BOOL_12 = {"true": True, "false": False}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from slugify import slugify as _slugify
@@ -15,8 +16,12 @@ def is_slug(text: str) -> bool:
     return SLUG.fullmatch(text) is not None
 
 
+@functools.lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
-    """A slug for free text, transliterating non-Latin letters ('Ереван' -> 'erevan')."""
+    """A slug for free text, transliterating non-Latin letters ('Ереван' -> 'erevan').
+
+    Pure, and asked about the same tags over and over: hence the memo.
+    """
     return str(_slugify(text, max_length=80, word_boundary=True))
 
 

@@ -42,7 +42,7 @@ class SiteModel:
 
 
 def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: bool,
-                memo: Memo = no_memo) -> SiteModel:
+                memo: Memo = no_memo, workers: int | None = None) -> SiteModel:
     """Indexes over the published briefings; `memo` may return the related briefings of an
     earlier build with the same entities in the same order."""
     published = newest_first(b for b in linked.briefings if drafts or not b.briefing.draft)
@@ -77,7 +77,7 @@ def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: b
         tag_slugs=tag_slugs,
         also_mentioned={k: tuple(v) for k, v in sorted(also_mentioned.items())},
         related=memo(digest(b"related", data_digest([entity_keys(item) for item in published])),
-                     lambda: tuple(related_briefings(published))),
+                     lambda: tuple(related_briefings(published, workers=workers))),
         co_actors=co_actors(published),
         relations=tuple(build_relations(published)),
     )

@@ -18,6 +18,7 @@ import math
 from collections.abc import Sequence
 from itertools import combinations
 
+from briefgen.parallel import run_jobs
 from briefgen.resolve import ResolvedBriefing
 
 RELATED_COUNT = 5
@@ -33,7 +34,7 @@ def entity_keys(item: ResolvedBriefing) -> list[Key]:
 
 
 def related_briefings(briefings: Sequence[ResolvedBriefing], k: int = RELATED_COUNT,
-                      rare_limit: int = RARE_LIMIT) -> list[tuple[int, ...]]:
+                      rare_limit: int = RARE_LIMIT, workers: int | None = None) -> list[tuple[int, ...]]:
     """For each briefing (by position), up to `k` positions of related ones, best first."""
     keys = [list(dict.fromkeys(entity_keys(item))) for item in briefings]
     postings: dict[Key, list[int]] = {}
@@ -45,7 +46,7 @@ def related_briefings(briefings: Sequence[ResolvedBriefing], k: int = RELATED_CO
     members = {key: set(plist) for key, plist in postings.items()}
     popular = {key for key, plist in postings.items() if len(plist) > rare_limit}
     finder = _Finder(postings, members, popular, weight, k)
-    return [finder.top(position, item_keys) for position, item_keys in enumerate(keys)]
+    return run_jobs(lambda position: finder.top(position, keys[position]), len(keys), workers=workers)
 
 
 class _Finder:
