@@ -99,7 +99,7 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
     diagnostics += mention_suggestions(linked, bodies)
     memo = cache.remember if cache is not None else no_memo
     model = build_model(linked, bodies, drafts=drafts, memo=memo, workers=workers)
-    pages, problems = build_pages(model, memo)
+    pages, problems = build_pages(model)
     if cache is not None:
         cache.forget_unused_memo()
     diagnostics += problems

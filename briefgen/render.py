@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from briefgen import __version__
 from briefgen.cache import data_digest, digest
+from briefgen.charts.plain import draw_matrix, draw_network, draw_timeline
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildError
 from briefgen.sitemodel.spec import PageSpec
@@ -57,7 +58,8 @@ def make_environment(root: Path, site: Mapping[str, Any]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(site=site, card=_CardRenderer(env), **_url_helpers(site))
+    env.globals.update(site=site, card=_CardRenderer(env), draw_matrix=draw_matrix,
+                       draw_network=draw_network, draw_timeline=draw_timeline, **_url_helpers(site))
     return env
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from briefgen import urls
-from briefgen.cache import Memo, no_memo
 from briefgen.diagnostics import Diagnostic, error
 from briefgen.entities import EntityRef
 from briefgen.sitemodel.model import SiteModel
@@ -22,11 +21,8 @@ from briefgen.sitemodel.views import (
 )
 
 
-def build_pages(model: SiteModel, memo: Memo = no_memo) -> tuple[list[PageSpec], list[Diagnostic]]:
-    """All pages, in URL order, and an error for each URL claimed twice.
-
-    `memo` may return charts drawn by an earlier build from the same data.
-    """
+def build_pages(model: SiteModel) -> tuple[list[PageSpec], list[Diagnostic]]:
+    """All pages, in URL order, and an error for each URL claimed twice."""
     card_list = [briefing_card(model, item) for item in model.briefings]
     pages = [
         *_home(model, card_list),
@@ -34,7 +30,7 @@ def build_pages(model: SiteModel, memo: Memo = no_memo) -> tuple[list[PageSpec],
         *_actors(model, card_list),
         *_countries(model, card_list),
         *_tags(model, card_list),
-        *relation_pages(model, card_list, memo),
+        *relation_pages(model, card_list),
         *_plain_pages(model),
         PageSpec(urls.SEARCH, "search.html", {"page_title": "Search"}),
         PageSpec(urls.NOT_FOUND, "404.html", {"page_title": "Page not found"}),

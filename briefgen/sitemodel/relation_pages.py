@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from briefgen import urls
-from briefgen.cache import Memo, data_digest, digest
-from briefgen.charts import (
-    ChartCell,
-    ChartCountry,
-    ChartEdge,
-    TimelinePoint,
-    relation_matrix_svg,
-    relation_network_svg,
-    status_timeline_svg,
-)
+from briefgen.charts import ChartCountry
+from briefgen.charts.plain import relations_spec, timeline_spec
 from briefgen.charts.svg import name_key
 from briefgen.sitemodel.model import SiteModel
 from briefgen.sitemodel.paginate import list_pages, pick
@@ -46,18 +38,14 @@ def _name(model: SiteModel, country_id: str) -> str:
     return model.linked.registry.countries[country_id].name
 
 
-def relation_pages(model: SiteModel, card_list: list[View], memo: Memo) -> Iterator[PageSpec]:
-    yield _index(model, memo)
+def relation_pages(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
+    """The index and the pair pages; their charts travel as plain data, drawn at render time."""
+    yield _index(model)
     for record in model.relations:
-        yield from _pair_pages(model, record, card_list, memo)
+        yield from _pair_pages(model, record, card_list)
 
 
-def _drawn(memo: Memo, kind: bytes, draw: Callable[..., str], *arguments: Any) -> str:
-    """A chart, drawn once for the same data (charts are pure functions of it)."""
-    return memo(digest(b"chart", kind, data_digest(arguments)), lambda: draw(*arguments))
-
-
-def _index(model: SiteModel, memo: Memo) -> PageSpec:
+def _index(model: SiteModel) -> PageSpec:
     summaries = [pair_summary(model, record) for record in model.relations]
     involved = sorted({c for record in model.relations for c in record.pair},
                       key=lambda c: (name_key(_name(model, c)), c))
@@ -78,26 +66,23 @@ def _index(model: SiteModel, memo: Memo) -> PageSpec:
         for c in involved
     ]
     vocabulary = config.relation_vocabulary
-    chart_cells = {
-        (p["a"]["id"], p["b"]["id"]): ChartCell(p["status"] or "", urls.under_base(config, p["url"]),
-                                                p["label"])
+    pairs = [
+        (p["a"]["id"], p["b"]["id"], p["status"] or "", urls.under_base(config, p["url"]), p["label"])
         for p in summaries
-    }
-    edges = [ChartEdge(a, b, cell.status, cell.url, cell.label) for (a, b), cell in chart_cells.items()]
+    ]
     return PageSpec(urls.RELATIONS, "relations.html", {
         "page_title": "Country relations",
         "vocabulary": list(vocabulary),
         "pairs": summaries,
         "matrix": {"countries": [country_link(model, c) for c in involved], "rows": rows},
-        "matrix_svg": _drawn(memo, b"matrix", relation_matrix_svg, countries, chart_cells, vocabulary,
-                             "Current relations, as a matrix") if summaries else "",
-        "network_svg": _drawn(memo, b"network", relation_network_svg, countries, edges, vocabulary,
-                              "Current relations, as a map") if summaries else "",
+        "matrix_chart": relations_spec(countries, pairs, vocabulary, "Current relations, as a matrix")
+        if summaries else None,
+        "network_chart": relations_spec(countries, pairs, vocabulary, "Current relations, as a map")
+        if summaries else None,
     }, lastmod=max((p["last_activity"]["iso"] for p in summaries), default=None))
 
 
-def _pair_pages(model: SiteModel, record: PairRecord, card_list: list[View],
-                memo: Memo) -> Iterator[PageSpec]:
+def _pair_pages(model: SiteModel, record: PairRecord, card_list: list[View]) -> Iterator[PageSpec]:
     summary = pair_summary(model, record)
     history = [
         {
@@ -113,16 +98,14 @@ def _pair_pages(model: SiteModel, record: PairRecord, card_list: list[View],
     ]
     config = model.linked.config
     points = [
-        TimelinePoint(point.date.isoformat(), point.status,
-                      urls.under_base(config, card_list[point.position]["url"]),
-                      model.briefings[point.position].briefing.title)
+        (point.date.isoformat(), point.status, urls.under_base(config, card_list[point.position]["url"]),
+         model.briefings[point.position].briefing.title)
         for point in record.points
     ]
-    timeline = _drawn(memo, b"timeline", status_timeline_svg, points, config.relation_vocabulary,
-                      f"Status of {summary['label']} over time") if points else ""
     context = {
         "page_title": f"Relations: {summary['label']}",
-        "timeline_svg": timeline,
+        "timeline": timeline_spec(points, config.relation_vocabulary,
+                                  f"Status of {summary['label']} over time") if points else None,
         "pair": summary,
         "history": history,
         "vocabulary": list(model.linked.config.relation_vocabulary),
