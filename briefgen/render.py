@@ -57,6 +57,7 @@ def make_environment(root: Path, site: Mapping[str, Any]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: templates cannot change under it
     )
     env.globals.update(site=site, card=_CardRenderer(env), draw_matrix=draw_matrix,
                        draw_network=draw_network, draw_timeline=draw_timeline, **_url_helpers(site))

@@ -154,3 +154,25 @@ def test_example_site_relations(tmp_path: Path) -> None:
     assert current[("armenia", "russia")] == "strained"
     assert current[("russia", "ukraine")] == "conflict"
     assert current[("armenia", "azerbaijan")] is not None
+
+
+def test_built_pages_carry_their_charts_as_valid_titled_svg(tmp_path: Path) -> None:
+    import re
+    import xml.etree.ElementTree as ET
+
+    from tests.conftest import REPO
+
+    build_site(REPO, tmp_path / "out", search=False)
+    pages = {
+        "relations/index.html": 2,  # matrix and map
+        "relations/armenia--russia/index.html": 1,  # status timeline
+    }
+    for page, expected in pages.items():
+        html = (tmp_path / "out" / page).read_text()
+        svgs = re.findall(r"<svg\b.*?</svg>", html, flags=re.S)
+        assert len(svgs) == expected, page
+        for svg in svgs:
+            root = ET.fromstring(svg)
+            title = root.find("{http://www.w3.org/2000/svg}title")
+            assert title is not None and title.text, page
+            assert root.attrib["aria-labelledby"].split()[0] == title.attrib["id"]
