@@ -39,6 +39,8 @@ class Measurement:
     removed: int = 0
     reported_s: float = 0.0
     """The build's own timing, from its summary line (excludes interpreter start-up)."""
+    load: float = 0.0
+    """The machine's 1-minute load average just before the build: other work skews wall times."""
     error: str = ""
 
     @property
@@ -63,6 +65,7 @@ def measure_build(site: Path, logs: Path, size: int, scenario: str, timeout: flo
     logs.mkdir(parents=True, exist_ok=True)
     out_path = logs / f"{size}-{scenario}.out"
     err_path = logs / f"{size}-{scenario}.err"
+    load = os.getloadavg()[0]
     with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.perf_counter()
         child = subprocess.Popen(build_command(site), stdout=out, stderr=err, stdin=subprocess.DEVNULL)
@@ -72,7 +75,7 @@ def measure_build(site: Path, logs: Path, size: int, scenario: str, timeout: flo
     common = {
         "size": size, "scenario": scenario, "wall_s": round(wall, 3),
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
-        "peak_mb": round(usage.ru_maxrss / 1024, 1), "exit_code": exit_code,
+        "peak_mb": round(usage.ru_maxrss / 1024, 1), "exit_code": exit_code, "load": round(load, 2),
     }
     if timed_out:
         return Measurement(**common, error=f"timed out after {timeout:.0f}s")
