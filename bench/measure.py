@@ -55,12 +55,18 @@ class Measurement:
         return {**asdict(self), "ms_per_page": round(self.ms_per_page, 3)}
 
 
-def build_command(site: Path) -> list[str]:
-    """`briefgen build` with the same interpreter the runner uses, output kept (not --quiet)."""
-    return [sys.executable, "-m", "briefgen", "build", "--root", str(site)]
+def build_command(site: Path, search: bool = False) -> list[str]:
+    """`briefgen build` with the same interpreter the runner uses, output kept (not --quiet).
+
+    Without `search` it passes `--no-search`: the peers' figures (Hugo, MkDocs, Pelican)
+    exclude a search index, and Pagefind's own time is measured apart.
+    """
+    command = [sys.executable, "-m", "briefgen", "build", "--root", str(site)]
+    return command if search else [*command, "--no-search"]
 
 
-def measure_build(site: Path, logs: Path, size: int, scenario: str, timeout: float) -> Measurement:
+def measure_build(site: Path, logs: Path, size: int, scenario: str, timeout: float,
+                  search: bool = False) -> Measurement:
     """Build `site` once; stdout and stderr are kept in `logs/<size>-<scenario>.{out,err}`."""
     logs.mkdir(parents=True, exist_ok=True)
     out_path = logs / f"{size}-{scenario}.out"
@@ -68,7 +74,8 @@ def measure_build(site: Path, logs: Path, size: int, scenario: str, timeout: flo
     load = os.getloadavg()[0]
     with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.perf_counter()
-        child = subprocess.Popen(build_command(site), stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        child = subprocess.Popen(build_command(site, search), stdout=out, stderr=err,
+                                 stdin=subprocess.DEVNULL)
         status, usage, timed_out = _wait(child, timeout)
         wall = time.perf_counter() - started
     exit_code = os.waitstatus_to_exitcode(status)

@@ -62,7 +62,7 @@ def corpus_for(size: int, seed: int) -> Path:
 
 
 def run_size(size: int, seed: int, run_dir: Path, scenarios: Sequence[Scenario],
-             timeout: float) -> list[Measurement]:
+             timeout: float, search: bool = False) -> list[Measurement]:
     corpus = corpus_for(size, seed)
     scratch = run_dir / f"b{size}-s{seed}"
     workspace = Workspace(site=scratch / "site", trash=scratch / "trash", seed=seed, size=size)
@@ -72,7 +72,7 @@ def run_size(size: int, seed: int, run_dir: Path, scenarios: Sequence[Scenario],
     for scenario in scenarios:
         change = scenario.prepare(workspace)
         log(f"[{size}] {scenario.name}: {change}; building")
-        result = measure_build(workspace.site, scratch / "logs", size, scenario.name, timeout)
+        result = measure_build(workspace.site, scratch / "logs", size, scenario.name, timeout, search)
         log(f"[{size}] {scenario.name}: {result.wall_s:.2f}s wall"
             + (f", FAILED: {result.error}" if not result.ok else ""))
         results.append(result)
@@ -141,13 +141,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="comma-separated subset of: " + ", ".join(s.name for s in SCENARIOS))
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per build (default 3600)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folders afterwards")
+    parser.add_argument("--search", action="store_true",
+                        help="build the Pagefind search index too (default: --no-search, like the peers)")
     args = parser.parse_args(argv)
 
     run_dir = args.workdir.resolve() / f"run-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}"
     results: list[Measurement] = []
     try:
         for size in args.sizes:
-            results += run_size(size, args.seed, run_dir, args.scenarios, args.timeout)
+            results += run_size(size, args.seed, run_dir, args.scenarios, args.timeout, args.search)
     finally:
         if results:
             print(table(results), flush=True)
