@@ -4,9 +4,11 @@ to exit codes (0 ok, 1 content or build errors, 2 usage errors)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import functools
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -112,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `briefgen check | head`: the reader left; say nothing more
+        with contextlib.suppress(OSError):
+            sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - keeps the exit flush quiet
+        return EXIT_OK
 
 
 def _run(args: argparse.Namespace) -> int:

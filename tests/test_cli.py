@@ -120,3 +120,15 @@ def test_init_makes_a_working_site(tmp_path: Path, capsys: pytest.CaptureFixture
     assert (folder / "build/actors/jane-example/index.html").is_file()
     code, _, err = run(capsys, "init", str(folder))
     assert code == 2 and "never overwrites" in err
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(make_site: MakeSite) -> None:
+    import subprocess
+    import sys
+
+    files = {f"content/briefings/b{i}.md": briefing(f"B{i}", body="Putin.\n") for i in range(300)}
+    root = make_site({**ACTORS_AND_COUNTRIES, **files})
+    shell = f"{sys.executable} -m briefgen check --root {root} | head -1"
+    run = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=False)
+    assert run.stdout.count("\n") == 1
+    assert "Traceback" not in run.stderr and "BrokenPipeError" not in run.stderr
