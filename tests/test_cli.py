@@ -126,7 +126,7 @@ def test_a_reader_that_stops_early_gets_no_traceback(make_site: MakeSite) -> Non
     import subprocess
     import sys
 
-    files = {f"content/briefings/b{i}.md": briefing(f"B{i}", body="Putin.\n") for i in range(300)}
+    files = {f"content/briefings/b{i}.md": briefing(f"B{i}", body="Putin.\n") for i in range(1200)}
     root = make_site({**ACTORS_AND_COUNTRIES, **files})
     shell = f"{sys.executable} -m briefgen check --root {root} | head -1"
     run = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=False)
