@@ -21,8 +21,9 @@ from typing import Any
 
 SUMMARY = re.compile(
     r"built (?P<pages>\d+) pages: (?P<written>\d+) files written, (?P<unchanged>\d+) unchanged, "
-    r"(?P<removed>\d+) removed in (?P<seconds>[0-9.]+)s"
+    r"(?P<removed>\d+) removed in (?P<seconds>[0-9.]+)s(?: \((?P<rendered>\d+) pages rendered\))?"
 )
+"""The last line `briefgen build` prints; anything after the known part is ignored."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Measurement:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
+    rendered: int | None = None
+    """Pages actually rendered (the rest came from the cache), when the build reports it."""
     reported_s: float = 0.0
     """The build's own timing, from its summary line (excludes interpreter start-up)."""
     load: float = 0.0
@@ -87,7 +90,7 @@ def measure_build(site: Path, logs: Path, size: int, scenario: str, timeout: flo
     if timed_out:
         return Measurement(**common, error=f"timed out after {timeout:.0f}s")
     stdout = out_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
-    match = SUMMARY.fullmatch(stdout[-1].strip()) if stdout else None
+    match = SUMMARY.match(stdout[-1].strip()) if stdout else None
     if exit_code != 0 or match is None:
         tail = err_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
         return Measurement(**common, error=" | ".join(tail) or "no summary line on stdout")
@@ -95,6 +98,7 @@ def measure_build(site: Path, logs: Path, size: int, scenario: str, timeout: flo
         **common,
         pages=int(match["pages"]), written=int(match["written"]), unchanged=int(match["unchanged"]),
         removed=int(match["removed"]), reported_s=float(match["seconds"]),
+        rendered=int(match["rendered"]) if match["rendered"] is not None else None,
     )
 
 

@@ -38,7 +38,8 @@ DEFAULT_WORKDIR = BENCH_DIR / "out"
 DEFAULT_SIZES = "1000,10000"
 COLUMNS = (
     ("size", ">8"), ("scenario", "<13"), ("wall s", ">8"), ("cpu s", ">8"), ("pages", ">7"),
-    ("written", ">8"), ("unchanged", ">9"), ("removed", ">7"), ("ms/page", ">8"), ("peak MB", ">8"),
+    ("rendered", ">8"), ("written", ">8"), ("unchanged", ">9"),
+    ("removed", ">7"), ("ms/page", ">8"), ("peak MB", ">8"),
     ("load", ">5"),
 )
 
@@ -83,7 +84,8 @@ def table(results: Sequence[Measurement]) -> str:
     header = "  ".join(f"{name:{align}}" for name, align in COLUMNS)
     lines = [header, "-" * len(header)]
     for r in results:
-        cells = (r.size, r.scenario, f"{r.wall_s:.2f}", f"{r.cpu_s:.2f}", r.pages, r.written,
+        rendered = "-" if r.rendered is None else r.rendered
+        cells = (r.size, r.scenario, f"{r.wall_s:.2f}", f"{r.cpu_s:.2f}", r.pages, rendered, r.written,
                  r.unchanged, r.removed, f"{r.ms_per_page:.3f}", f"{r.peak_mb:.0f}", f"{r.load:.1f}")
         line = "  ".join(f"{cell:{align}}" for cell, (_, align) in zip(cells, COLUMNS, strict=True))
         lines.append(line + (f"  FAILED: {r.error}" if not r.ok else ""))
