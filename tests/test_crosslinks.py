@@ -165,3 +165,17 @@ def test_page_size_option(make_site: MakeSite) -> None:
     })
     build_site(root)
     assert (root / "build/actors/vladimir-putin/page/3/index.html").read_text().count('class="card"') == 1
+
+
+def test_the_pager_shows_a_window_not_every_page() -> None:
+    from briefgen.sitemodel.paginate import paginate
+
+    slices = paginate("/tags/x/", list(range(120)), 10)
+    assert len(slices) == 12
+    numbers = [p["number"] if p else None for p in slices[5].pager["pages"]]
+    assert numbers == [1, None, 4, 5, 6, 7, 8, None, 12]
+    assert [p["number"] if p else None for p in slices[0].pager["pages"]] == [1, 2, 3, None, 12]
+    assert [p["number"] if p else None for p in slices[11].pager["pages"]] == [1, None, 10, 11, 12]
+    assert slices[5].pager["prev_url"] == "/tags/x/page/5/"
+    assert slices[5].pager["next_url"] == "/tags/x/page/7/"
+    assert all(len(s.pager["pages"]) <= 9 for s in slices)

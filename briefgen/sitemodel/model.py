@@ -63,8 +63,9 @@ def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: b
             slug = tag_slugs.get(tag)
             if slug is None:
                 slug = tag_slugs[tag] = slugify(tag)
-            if index not in by_tag.setdefault(slug, []):
-                by_tag[slug].append(index)
+            tagged = by_tag.setdefault(slug, [])
+            if not tagged or tagged[-1] != index:  # two spellings of one tag on one briefing
+                tagged.append(index)
             tag_forms.setdefault(slug, set()).add(tag)
     return SiteModel(
         linked=linked,

@@ -19,8 +19,15 @@ class Slice:
     pager: dict[str, Any]
 
 
+WINDOW = 2
+
+
 def paginate(url: str, items: Sequence[T], page_size: int) -> list[Slice]:
-    """At least one page, even for an empty list; every page knows its neighbours."""
+    """At least one page, even for an empty list; every page knows its neighbours.
+
+    Each page links to the first and last pages and to the `WINDOW` pages either
+    side of itself (a gap is `None`), so a pager stays small however long the list.
+    """
     count = max(1, -(-len(items) // page_size))
     urls = [numbered_page_url(url, n) for n in range(1, count + 1)]
     slices = []
@@ -31,10 +38,20 @@ def paginate(url: str, items: Sequence[T], page_size: int) -> list[Slice]:
             "total_items": len(items),
             "prev_url": urls[index - 1] if index > 0 else None,
             "next_url": urls[index + 1] if index + 1 < count else None,
-            "pages": [{"number": n + 1, "url": u} for n, u in enumerate(urls)] if count > 1 else [],
+            "pages": _window(urls, index) if count > 1 else [],
         }
         slices.append(Slice(urls[index], items[index * page_size:(index + 1) * page_size], pager))
     return slices
+
+
+def _window(urls: Sequence[str], index: int) -> list[dict[str, Any] | None]:
+    shown = sorted({0, len(urls) - 1, *range(max(0, index - WINDOW), min(len(urls), index + WINDOW + 1))})
+    pages: list[dict[str, Any] | None] = []
+    for position, number in enumerate(shown):
+        if position and number != shown[position - 1] + 1:
+            pages.append(None)
+        pages.append({"number": number + 1, "url": urls[number]})
+    return pages
 
 
 def pick(items: Sequence[T], positions: Sequence[int]) -> list[T]:
