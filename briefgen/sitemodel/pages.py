@@ -12,25 +12,24 @@ from briefgen.sitemodel.paginate import list_pages, pick
 from briefgen.sitemodel.relation_pages import pair_summary, relation_pages
 from briefgen.sitemodel.spec import BUILT_IN, PageSpec
 from briefgen.sitemodel.views import (
+    Links,
     View,
-    actor_link,
     briefing_card,
-    country_link,
     date_view,
-    tag_link,
 )
 
 
 def build_pages(model: SiteModel) -> tuple[list[PageSpec], list[Diagnostic]]:
     """All pages, in URL order, and an error for each URL claimed twice."""
-    card_list = [briefing_card(model, item) for item in model.briefings]
+    links = Links(model)
+    card_list = [briefing_card(model, links, item) for item in model.briefings]
     pages = [
         *_home(model, card_list),
-        *_briefings(model, card_list),
-        *_actors(model, card_list),
-        *_countries(model, card_list),
+        *_briefings(model, links, card_list),
+        *_actors(model, links, card_list),
+        *_countries(model, links, card_list),
         *_tags(model, card_list),
-        *relation_pages(model, card_list),
+        *relation_pages(model, links, card_list),
         *_plain_pages(model),
         PageSpec(urls.SEARCH, "search.html", {"page_title": "Search"}),
         PageSpec(urls.NOT_FOUND, "404.html", {"page_title": "Page not found"}),
@@ -72,7 +71,7 @@ def _home(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
                           {"page_title": "All briefings"}, BUILT_IN)
 
 
-def _briefings(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
+def _briefings(model: SiteModel, links: Links, card_list: list[View]) -> Iterator[PageSpec]:
     config = model.linked.config
     for position, item in enumerate(model.briefings):
         briefing = item.briefing
@@ -86,13 +85,13 @@ def _briefings(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
             "summary": model.summary(item),
             "draft": briefing.draft,
             "body_html": body.html,
-            "tags": [tag_link(model, t) for t in briefing.tags],
-            "actors": [actor_link(model, a) for a in item.actors],
-            "countries": [country_link(model, c) for c in item.countries],
+            "tags": [links.tag(t) for t in briefing.tags],
+            "actors": [links.actor(a) for a in item.actors],
+            "countries": [links.country(c) for c in item.countries],
             "relations": [
                 {
-                    "a": country_link(model, r.pair[0]),
-                    "b": country_link(model, r.pair[1]),
+                    "a": links.country(r.pair[0]),
+                    "b": links.country(r.pair[1]),
                     "status": r.status,
                     "note": r.note,
                 }
@@ -108,17 +107,17 @@ def _briefings(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
             lastmod=(briefing.updated or briefing.date).isoformat())
 
 
-def _actors(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
+def _actors(model: SiteModel, links: Links, card_list: list[View]) -> Iterator[PageSpec]:
     registry = model.linked.registry
     by_name = sorted(registry.actors.values(), key=lambda a: (a.name.casefold(), a.id))
     yield PageSpec(urls.ACTORS, "actors.html", {
         "page_title": "Actors",
         "actors": [
             {
-                **actor_link(model, actor.id),
+                **links.actor(actor.id),
                 "kind": actor.kind,
                 "count": len(model.by_actor.get(actor.id, ())),
-                "country": _actor_country(model, actor.id),
+                "country": _actor_country(model, links, actor.id),
             }
             for actor in by_name
         ],
@@ -127,15 +126,15 @@ def _actors(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
         context = {
             "page_title": actor.name,
             "actor": {
-                **actor_link(model, actor.id),
+                **links.actor(actor.id),
                 "kind": actor.kind,
                 "aliases": [a.value for a in actor.aliases],
-                "country": _actor_country(model, actor.id),
+                "country": _actor_country(model, links, actor.id),
                 "body_html": model.bodies[actor.source].html,
                 "extra": dict(actor.extra),
             },
             "co_actors": [
-                {**actor_link(model, other), "count": count}
+                {**links.actor(other), "count": count}
                 for other, count in model.co_actors.get(actor.id, [])
             ],
             "also_mentioned": _also_mentioned(model, card_list, EntityRef("actor", actor.id)),
@@ -152,12 +151,12 @@ def _also_mentioned(model: SiteModel, card_list: list[View], entity: EntityRef) 
     return {"briefings": pick(card_list, positions[:limit]), "total": len(positions)}
 
 
-def _actor_country(model: SiteModel, actor_id: str) -> View | None:
+def _actor_country(model: SiteModel, links: Links, actor_id: str) -> View | None:
     country = model.linked.actor_country.get(actor_id)
-    return country_link(model, country) if country else None
+    return links.country(country) if country else None
 
 
-def _countries(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
+def _countries(model: SiteModel, links: Links, card_list: list[View]) -> Iterator[PageSpec]:
     registry = model.linked.registry
     by_name = sorted(registry.countries.values(), key=lambda c: (c.name.casefold(), c.id))
     actors_of: dict[str, list[str]] = {}
@@ -167,7 +166,7 @@ def _countries(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
         "page_title": "Countries",
         "countries": [
             {
-                **country_link(model, country.id),
+                **links.country(country.id),
                 "region": country.region,
                 "count": len(model.by_country.get(country.id, ())),
             }
@@ -176,13 +175,13 @@ def _countries(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
     })
     for country in by_name:
         actors = sorted(
-            (actor_link(model, a) for a in actors_of.get(country.id, ())),
+            (links.actor(a) for a in actors_of.get(country.id, ())),
             key=lambda view: (view["name"].casefold(), view["id"]),
         )
         context = {
             "page_title": country.name,
             "country": {
-                **country_link(model, country.id),
+                **links.country(country.id),
                 "region": country.region,
                 "aliases": [a.value for a in country.aliases],
                 "body_html": model.bodies[country.source].html,
@@ -190,7 +189,7 @@ def _countries(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
             },
             "actors": actors,
             "relations": [
-                pair_summary(model, record) for record in model.relations if country.id in record.pair
+                pair_summary(model, links, record) for record in model.relations if country.id in record.pair
             ],
             "also_mentioned": _also_mentioned(model, card_list, EntityRef("country", country.id)),
         }

@@ -13,16 +13,16 @@ from briefgen.sitemodel.model import SiteModel
 from briefgen.sitemodel.paginate import list_pages, pick
 from briefgen.sitemodel.relations import PairRecord
 from briefgen.sitemodel.spec import BUILT_IN, PageSpec
-from briefgen.sitemodel.views import View, actor_link, country_link, date_view
+from briefgen.sitemodel.views import Links, View, date_view
 
 
-def pair_summary(model: SiteModel, record: PairRecord) -> View:
+def pair_summary(model: SiteModel, links: Links, record: PairRecord) -> View:
     """What a list shows of a pair: who, how they stand, how that moved, how much coverage."""
     a, b = record.pair
     newest = model.briefings[record.briefings[0]].briefing
     return {
-        "a": country_link(model, a),
-        "b": country_link(model, b),
+        "a": links.country(a),
+        "b": links.country(b),
         "label": f"{_name(model, a)} \u2013 {_name(model, b)}",
         "url": urls.pair_url(a, b),
         "status": record.current,
@@ -38,15 +38,15 @@ def _name(model: SiteModel, country_id: str) -> str:
     return model.linked.registry.countries[country_id].name
 
 
-def relation_pages(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
+def relation_pages(model: SiteModel, links: Links, card_list: list[View]) -> Iterator[PageSpec]:
     """The index and the pair pages; their charts travel as plain data, drawn at render time."""
-    yield _index(model)
+    yield _index(model, links)
     for record in model.relations:
-        yield from _pair_pages(model, record, card_list)
+        yield from _pair_pages(model, links, record, card_list)
 
 
-def _index(model: SiteModel) -> PageSpec:
-    summaries = [pair_summary(model, record) for record in model.relations]
+def _index(model: SiteModel, links: Links) -> PageSpec:
+    summaries = [pair_summary(model, links, record) for record in model.relations]
     involved = sorted({c for record in model.relations for c in record.pair},
                       key=lambda c: (name_key(_name(model, c)), c))
     by_pair = {(s["a"]["id"], s["b"]["id"]): s for s in summaries}
@@ -58,7 +58,7 @@ def _index(model: SiteModel) -> PageSpec:
             cells.append(None if found is None or row_country == column_country else {
                 "status": found["status"], "url": found["url"], "label": found["label"],
             })
-        rows.append({"country": country_link(model, row_country), "cells": cells})
+        rows.append({"country": links.country(row_country), "cells": cells})
     config = model.linked.config
     countries = [
         ChartCountry(c, _name(model, c), urls.under_base(config, urls.country_url(c)),
@@ -74,7 +74,7 @@ def _index(model: SiteModel) -> PageSpec:
         "page_title": "Country relations",
         "vocabulary": list(vocabulary),
         "pairs": summaries,
-        "matrix": {"countries": [country_link(model, c) for c in involved], "rows": rows},
+        "matrix": {"countries": [links.country(c) for c in involved], "rows": rows},
         "matrix_chart": relations_spec(countries, pairs, vocabulary, "Current relations, as a matrix")
         if summaries else None,
         "network_chart": relations_spec(countries, pairs, vocabulary, "Current relations, as a map")
@@ -82,8 +82,9 @@ def _index(model: SiteModel) -> PageSpec:
     }, lastmod=max((p["last_activity"]["iso"] for p in summaries), default=None))
 
 
-def _pair_pages(model: SiteModel, record: PairRecord, card_list: list[View]) -> Iterator[PageSpec]:
-    summary = pair_summary(model, record)
+def _pair_pages(model: SiteModel, links: Links, record: PairRecord,
+                card_list: list[View]) -> Iterator[PageSpec]:
+    summary = pair_summary(model, links, record)
     history = [
         {
             "date": date_view(point.date),
@@ -109,13 +110,13 @@ def _pair_pages(model: SiteModel, record: PairRecord, card_list: list[View]) -> 
         "pair": summary,
         "history": history,
         "vocabulary": list(model.linked.config.relation_vocabulary),
-        "actors": _pair_actors(model, record),
+        "actors": _pair_actors(model, links, record),
     }
     yield from list_pages(summary["url"], "pair.html", pick(card_list, record.briefings),
                           model.linked.config.page_size, context, BUILT_IN)
 
 
-def _pair_actors(model: SiteModel, record: PairRecord) -> list[View]:
+def _pair_actors(model: SiteModel, links: Links, record: PairRecord) -> list[View]:
     """Actors of either country declared in the pair's briefings, most frequent first."""
     counts: dict[str, int] = {}
     for position in record.briefings:
@@ -123,4 +124,4 @@ def _pair_actors(model: SiteModel, record: PairRecord) -> list[View]:
             if model.linked.actor_country.get(actor) in record.pair:
                 counts[actor] = counts.get(actor, 0) + 1
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [{**actor_link(model, actor), "count": count} for actor, count in ranked]
+    return [{**links.actor(actor), "count": count} for actor, count in ranked]

@@ -28,22 +28,43 @@ def date_view(day: dt.date | None) -> View | None:
     return {"iso": day.isoformat(), "display": display_date(day)}
 
 
-def actor_link(model: SiteModel, actor_id: str) -> View:
-    actor = model.linked.registry.actors[actor_id]
-    return {"id": actor_id, "name": actor.name, "url": actor_url(actor_id), "role": actor.role}
+class Links:
+    """Link views of entities and tags, made once each and shared by every page that shows
+    them (pages never change their context, so sharing is safe and saves memory)."""
+
+    def __init__(self, model: SiteModel) -> None:
+        self.model = model
+        self._actors: dict[str, View] = {}
+        self._countries: dict[str, View] = {}
+        self._tags: dict[str, View] = {}
+
+    def actor(self, actor_id: str) -> View:
+        found = self._actors.get(actor_id)
+        if found is None:
+            actor = self.model.linked.registry.actors[actor_id]
+            found = self._actors[actor_id] = {
+                "id": actor_id, "name": actor.name, "url": actor_url(actor_id), "role": actor.role,
+            }
+        return found
+
+    def country(self, country_id: str) -> View:
+        found = self._countries.get(country_id)
+        if found is None:
+            country = self.model.linked.registry.countries[country_id]
+            found = self._countries[country_id] = {
+                "id": country_id, "name": country.name, "url": country_url(country_id),
+                "code": country.code,
+            }
+        return found
+
+    def tag(self, tag: str) -> View:
+        found = self._tags.get(tag)
+        if found is None:
+            found = self._tags[tag] = {"name": tag, "url": tag_url(self.model.tag_slugs[tag])}
+        return found
 
 
-def country_link(model: SiteModel, country_id: str) -> View:
-    country = model.linked.registry.countries[country_id]
-    return {"id": country_id, "name": country.name, "url": country_url(country_id),
-            "code": country.code}
-
-
-def tag_link(model: SiteModel, tag: str) -> View:
-    return {"name": tag, "url": tag_url(model.tag_slugs[tag])}
-
-
-def briefing_card(model: SiteModel, item: ResolvedBriefing) -> View:
+def briefing_card(model: SiteModel, links: Links, item: ResolvedBriefing) -> View:
     """What a list shows of a briefing: enough to choose it, no body."""
     briefing = item.briefing
     return {
@@ -52,10 +73,6 @@ def briefing_card(model: SiteModel, item: ResolvedBriefing) -> View:
         "date": date_view(briefing.date),
         "summary": model.summary(item),
         "draft": briefing.draft,
-        "tags": [tag_link(model, t) for t in briefing.tags],
-        "countries": [country_link(model, c) for c in item.countries],
+        "tags": [links.tag(t) for t in briefing.tags],
+        "countries": [links.country(c) for c in item.countries],
     }
-
-
-def cards(model: SiteModel, positions: tuple[int, ...] | range) -> list[View]:
-    return [briefing_card(model, model.briefings[i]) for i in positions]
