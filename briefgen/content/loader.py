@@ -7,7 +7,6 @@ worker process or be cached by the bytes' hash.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,26 +109,18 @@ def load_content(root: Path, cache: BuildCache | None = None,
     """
     files, diagnostics = discover(root)
     results: dict[int, ReadResult] = {}
-    todo: list[_Unparsed] = []
+    todo: list[int] = []
     for index, file in enumerate(files):
         found = _from_cache(root, file, cache) if cache is not None else None
         if found is None:
-            todo.append(_Unparsed(index, (root / file.path).read_bytes(), None, ""))
-        elif isinstance(found, _Unparsed):
-            todo.append(_Unparsed(index, found.raw, found.stat, found.digest))
+            todo.append(index)
         else:
             results[index] = found
-
-    def parse(i: int) -> ReadResult:
-        file = files[todo[i].index]
-        return read_record(file.kind, file.path, todo[i].raw)
-
-    for unparsed, result in zip(todo, run_jobs(parse, len(todo), workers=workers), strict=True):
-        results[unparsed.index] = result
-        if cache is not None and unparsed.stat is not None:
-            stat = unparsed.stat
-            cache.set_record(files[unparsed.index].path,
-                             RecordEntry(stat.st_size, stat.st_mtime_ns, unparsed.digest, result))
+    parsed = run_jobs(lambda i: _read_and_parse(root, files[todo[i]]), len(todo), workers=workers)
+    for index, (size, mtime_ns, digest, result) in zip(todo, parsed, strict=True):
+        results[index] = result
+        if cache is not None:
+            cache.set_record(files[index].path, RecordEntry(size, mtime_ns, digest, result))
     records: list[Record] = []
     for index in range(len(files)):
         record, problems = results[index]
@@ -146,27 +137,33 @@ def load_content(root: Path, cache: BuildCache | None = None,
 ReadResult = tuple[Record | None, list[Diagnostic]]
 
 
-@dataclass(frozen=True, slots=True)
-class _Unparsed:
-    """A file to parse: where it goes in the results, its bytes, and what the cache needs."""
-
-    index: int
-    raw: bytes
-    stat: os.stat_result | None
-    digest: str
+def _digest(kind: str, raw: bytes) -> str:
+    return hashlib.blake2b(kind.encode() + b"\0" + raw, digest_size=20).hexdigest()
 
 
-def _from_cache(root: Path, file: SourceFile, cache: BuildCache) -> ReadResult | _Unparsed:
-    """The cached result for `file`, or what parsing it needs."""
+def _read_and_parse(root: Path, file: SourceFile) -> tuple[int, int, str, ReadResult]:
+    """Stat, read, digest and parse one file: what the cache records of it, and its record.
+
+    Runs in a worker, which reads the file itself: only the record travels back.
+    """
+    path = root / file.path
+    stat = path.stat()
+    raw = path.read_bytes()
+    return stat.st_size, stat.st_mtime_ns, _digest(file.kind, raw), read_record(file.kind, file.path, raw)
+
+
+def _from_cache(root: Path, file: SourceFile, cache: BuildCache) -> ReadResult | None:
+    """The cached result for `file`, or None when it must be parsed."""
     path = root / file.path
     stat = path.stat()
     entry = cache.records.get(file.path)
-    if (entry is not None and entry.size == stat.st_size and entry.mtime_ns == stat.st_mtime_ns
+    if entry is None:
+        return None
+    if (entry.size == stat.st_size and entry.mtime_ns == stat.st_mtime_ns
             and not cache.is_racy(stat.st_mtime_ns)):
         return entry.value  # type: ignore[no-any-return]
-    raw = path.read_bytes()
-    digest = hashlib.blake2b(file.kind.encode() + b"\0" + raw, digest_size=20).hexdigest()
-    if entry is not None and entry.digest == digest:
-        cache.set_record(file.path, RecordEntry(stat.st_size, stat.st_mtime_ns, digest, entry.value))
-        return entry.value  # type: ignore[no-any-return]
-    return _Unparsed(-1, raw, stat, digest)
+    digest = _digest(file.kind, path.read_bytes())
+    if entry.digest != digest:
+        return None
+    cache.set_record(file.path, RecordEntry(stat.st_size, stat.st_mtime_ns, digest, entry.value))
+    return entry.value  # type: ignore[no-any-return]
