@@ -72,11 +72,9 @@ class _Annotator:
             "canonical": canonical,
             "description": description,
             "robots": "noindex" if page.url == urls.NOT_FOUND else None,
-            "properties": [
-                {"property": k, "content": v}
-                for k, v in self.open_graph(title, description, canonical, briefing, entity)
-            ],
-            "names": [{"name": k, "content": v} for k, v in names],
+            "properties": [list(pair) for pair in self.open_graph(title, description, canonical,
+                                                                  briefing, entity)],
+            "names": [list(pair) for pair in names],
             "feeds": self.page_feeds(page.url),
             "jsonld": _as_json(self.structured_data(page, description, briefing, entity)),
         }
