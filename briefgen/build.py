@@ -196,7 +196,7 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
             save_cache(root, cache)
         raise ContentError(site.report)
     plan = plan_outputs(root, site.config, site.model, site.pages, site.feeds, static_files(root),
-                        out_dir, cache)
+                        out_dir, cache, workers=workers)
     progress(f"rendering and writing {len(plan.jobs)} files ({len(plan.kept)} unchanged)")
     keep = _search_files(out_dir) if search else set()
     try:

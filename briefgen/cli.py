@@ -165,7 +165,7 @@ def _build(args: argparse.Namespace) -> int:
     result = build_site(root, args.output, drafts=args.drafts, base_url=args.base_url,
                         search=not args.no_search, use_cache=not args.no_cache,
                         progress=progress, warn=warn)
-    _print_report(result.report, sys.stderr, quiet=args.quiet)
+    _print_report(result.report, sys.stderr, quiet=args.quiet, suggestions=False)
     for message in result.warnings:
         print(f"briefgen: warning: {message}", file=sys.stderr)
     if not args.quiet:
@@ -202,12 +202,19 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_CONTENT if report.failed(strict=args.strict) else EXIT_OK
 
 
-def _print_report(report: Report, stream: TextIO, *, quiet: bool = False) -> None:
-    shown = [d for d in report.diagnostics if not quiet or d.severity is Severity.ERROR]
-    for diagnostic in shown:
+def _print_report(report: Report, stream: TextIO, *, quiet: bool = False,
+                  suggestions: bool = True) -> None:
+    """Every diagnostic (errors only when `quiet`); a build leaves suggestions to `check`."""
+    for diagnostic in report.diagnostics:
+        if quiet and diagnostic.severity is not Severity.ERROR:
+            continue
+        if not suggestions and diagnostic.severity is Severity.SUGGESTION:
+            continue
         print(diagnostic.format(), file=stream)
     if report.diagnostics and not quiet:
-        print(report.summary(), file=stream)
+        hidden = report.count(Severity.SUGGESTION) if not suggestions else 0
+        more = " (suggestions are listed by 'briefgen check')" if hidden else ""
+        print(report.summary() + more, file=stream)
 
 
 def _json_report(report: Report, strict: bool) -> dict[str, object]:

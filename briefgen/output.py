@@ -9,7 +9,6 @@ jobs and stage the bytes themselves, so only a yes/no per file travels back.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,41 +58,43 @@ class Plan:
 
 def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequence[PageSpec],
                  feeds: Sequence[FeedSource], static: Sequence[OutputFile], out_dir: Path,
-                 cache: BuildCache | None) -> Plan:
+                 cache: BuildCache | None, workers: int | None = None) -> Plan:
     """Every output of the site, as jobs, minus those the cache shows to be in place already.
 
-    Input digests are computed only with a cache: without one nothing could be skipped.
+    Input digests are computed only with a cache (without one nothing could be
+    skipped), on every core: each is a pickle of a page's whole context.
     """
     assets = theme_assets(config.relation_vocabulary)
     context = site_context(config, menu(model), assets)
     env = make_environment(root, context)
+    feed_list = build_feeds(model, feeds)
+    candidates = [
+        *(Job(output_path(page.url), _page_maker(env, page), page=True) for page in pages),
+        *(Job(output_path(feed.url), _feed_maker(feed, config)) for feed in feed_list),
+    ]
     jobs: list[Job] = []
     kept: set[str] = set()
     digests: dict[str, bytes] = {}
-    page_shared = render_inputs_digest(root, context) if cache is not None else b""
-    feed_shared = digest(__version__.encode(), data_digest(_feed_settings(config)))
+    if cache is None:
+        jobs += candidates
+    else:
+        page_shared = render_inputs_digest(root, context)
+        feed_shared = digest(__version__.encode(), data_digest(_feed_settings(config)))
 
-    def add(job: Job, inputs: Callable[[], bytes]) -> None:
-        if cache is not None:
-            digests[job.path] = inputs()
-            if _in_place(cache, out_dir, job.path, digests[job.path]):
+        def inputs(index: int) -> bytes:
+            if index < len(pages):
+                return page_digest(page_shared, pages[index])
+            return digest(feed_shared, data_digest(feed_list[index - len(pages)]))
+
+        for job, found in zip(candidates, run_jobs(inputs, len(candidates), workers=workers), strict=True):
+            digests[job.path] = found
+            if _in_place(cache, out_dir, job.path, found):
                 kept.add(job.path)
-                return
-        jobs.append(job)
-
-    for page in pages:
-        add(Job(output_path(page.url), _page_maker(env, page), page=True),
-            functools.partial(page_digest, page_shared, page))
-    for feed in build_feeds(model, feeds):
-        add(Job(output_path(feed.url), _feed_maker(feed, config)),
-            functools.partial(_feed_digest, feed_shared, feed))
+            else:
+                jobs.append(job)
     for file in [*publish_files(model, pages), *assets, *static]:
         jobs.append(Job(file.path, _ready(file)))
     return Plan(jobs, kept, digests)
-
-
-def _feed_digest(shared: bytes, feed: Feed) -> bytes:
-    return digest(shared, data_digest(feed))
 
 
 def _feed_settings(config: SiteConfig) -> tuple[str, str, str]:

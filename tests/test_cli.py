@@ -132,3 +132,15 @@ def test_a_reader_that_stops_early_gets_no_traceback(make_site: MakeSite) -> Non
     run = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=False)
     assert run.stdout.count("\n") == 1
     assert "Traceback" not in run.stderr and "BrokenPipeError" not in run.stderr
+
+
+def test_build_counts_suggestions_and_leaves_them_to_check(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_site({**ACTORS_AND_COUNTRIES, BRIEF: briefing(body="Putin spoke.\n")})
+    code, _, err = run(capsys, "build", "--root", str(root))
+    assert code == 0
+    assert "suggestion:" not in err
+    assert "1 suggestion (suggestions are listed by 'briefgen check')" in err
+    code, out, _ = run(capsys, "check", "--root", str(root))
+    assert "suggestion: actor 'Vladimir Putin' is mentioned" in out
