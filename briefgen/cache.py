@@ -120,10 +120,6 @@ class BuildCache:
     def saved_at(self) -> float:
         return self.manifest.saved_at
 
-    @property
-    def dirty(self) -> bool:
-        return bool(self.changed)
-
     def is_racy(self, mtime_ns: int) -> bool:
         """True when a file changed so close to the last save that its mtime proves nothing."""
         return mtime_ns / 1e9 >= self.manifest.saved_at - RACY_SECONDS
