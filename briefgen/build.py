@@ -35,14 +35,13 @@ from briefgen.diagnostics import Diagnostic, Report, error, warning
 from briefgen.entities import build_registry
 from briefgen.errors import ContentError, UsageError
 from briefgen.markdown import render_bodies
-from briefgen.output import Plan, plan_outputs, remember_outputs, search_key, write_outputs
+from briefgen.output import Written, plan_outputs, remember_outputs, search_key, write_outputs
 from briefgen.render import TEMPLATES_DIR, THEME, OutputFile
 from briefgen.resolve import resolve
 from briefgen.search import SEARCH_DIR, find_pagefind, index_search
 from briefgen.sitemodel import PageSpec, SiteModel, build_model, build_pages
 from briefgen.sitemodel.discovery import alias_problems, claimed_urls
-from briefgen.sitemodel.feeds import FeedSource, feed_links, feed_sources
-from briefgen.sitemodel.head import annotate
+from briefgen.sitemodel.feeds import FeedSource, feed_sources
 from briefgen.sitemodel.model import mention_suggestions
 from briefgen.write import SwapNeeded, WriteStats, check_output_dir, write_site
 
@@ -107,7 +106,6 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
     diagnostics += alias_problems(model, claimed_urls(pages, (urls.feed_url(f.page_url) for f in feeds)))
     if (root / CONFIG_FILE).is_file():
         diagnostics += base_url_problems(config, publishing=publishing)
-    pages = annotate(pages, model, feed_links(feeds))
     return LoadedSite(config, model, tuple(pages), Report.of(diagnostics), tuple(feeds))
 
 
@@ -200,21 +198,21 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
     progress(f"rendering and writing {len(plan.jobs)} files ({len(plan.kept)} unchanged)")
     keep = _search_files(out_dir) if search else set()
     try:
-        stats = write_outputs(out_dir, plan, keep, workers=workers)
+        written = write_outputs(out_dir, plan, keep, workers=workers)
     except SwapNeeded:
         return build_site(root, out_dir, drafts=drafts, base_url=base_url, search=search,
                           publishing=publishing, workers=workers, progress=progress, warn=warn)
     if cache is not None:
-        remember_outputs(cache, out_dir, plan)
+        remember_outputs(cache, out_dir, plan, written)
     warnings: tuple[str, ...] = ()
     if search:
         progress("indexing pages for search")
-        warnings = tuple(_index_for_search(root, out_dir, plan, cache is not None))
+        warnings = tuple(_index_for_search(root, out_dir, written, cache is not None))
     if use_cache and cache is not None:
         outputs = {path: (size, mtime) for path, size, mtime in _output_files(out_dir)}
         cache.set_outcome(stamp, outputs, (len(site.pages), site.report.diagnostics, warnings))
         save_cache(root, cache)
-    return BuildResult(len(site.pages), plan.pages_made, stats, time.perf_counter() - started,
+    return BuildResult(len(site.pages), plan.pages_made, written.stats, time.perf_counter() - started,
                        site.report, warnings)
 
 
@@ -258,9 +256,9 @@ def _search_files(out_dir: Path) -> set[str]:
     return {p.relative_to(out_dir).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
-def _index_for_search(root: Path, out_dir: Path, plan: Plan, cached: bool) -> list[str]:
+def _index_for_search(root: Path, out_dir: Path, written: Written, cached: bool) -> list[str]:
     """Post-processing: index the written pages and write `pagefind/` as its own small output."""
-    index = index_search(search_key(plan) if cached else b"", out_dir, find_pagefind(),
+    index = index_search(search_key(written) if cached else b"", out_dir, find_pagefind(),
                          root / CACHE_DIR / "search" if cached else None)
     prefix = f"{SEARCH_DIR}/"
     folder = out_dir / SEARCH_DIR

@@ -31,9 +31,15 @@ from briefgen.render import (
     theme_assets,
 )
 from briefgen.sitemodel import PageSpec, SiteModel, menu
-from briefgen.sitemodel.feeds import Feed, FeedSource, build_feeds
+from briefgen.sitemodel.feeds import Feed, FeedSource, build_feeds, feed_links
+from briefgen.sitemodel.head import Heads
 from briefgen.urls import output_path
 from briefgen.write import WriteStats, begin, commit, rollback, stage
+
+# What making an output gives back: its file, and its input digest when the
+# plan did not compute one (an output the cache has never seen is digested by
+# the worker that makes it, in the same pass).
+Made = tuple[OutputFile, bytes | None]
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,7 @@ class Job:
     """One output to make; `page` marks the site's pages (as opposed to feeds and files)."""
 
     path: str
-    make: Callable[[], OutputFile]
+    make: Callable[[], Made]
     page: bool = False
 
 
@@ -49,11 +55,17 @@ class Job:
 class Plan:
     jobs: list[Job]
     kept: set[str]
-    digests: dict[str, bytes]
+    digests: dict[str, bytes]  # the input digests known before making anything
 
     @property
     def pages_made(self) -> int:
         return sum(1 for job in self.jobs if job.page)
+
+
+@dataclass(frozen=True)
+class Written:
+    stats: WriteStats
+    digests: dict[str, bytes]  # every digested output's input digest, the plan's and the workers'
 
 
 def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequence[PageSpec],
@@ -62,36 +74,50 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
     """Every output of the site, as jobs, minus those the cache shows to be in place already.
 
     Input digests are computed only with a cache (without one nothing could be
-    skipped), on every core: each is a pickle of a page's whole context.
+    skipped): on every core, for the outputs an earlier build made (to see
+    whether they can stay), and by the worker that makes it for the others.
+    Each is a pickle of the output's whole context, head data included.
     """
     assets = theme_assets(config.relation_vocabulary)
     context = site_context(config, menu(model), assets)
     env = make_environment(root, context)
+    heads = Heads(model, feed_links(feeds))
     feed_list = build_feeds(model, feeds)
-    candidates = [
-        *(Job(output_path(page.url), _page_maker(env, page), page=True) for page in pages),
-        *(Job(output_path(feed.url), _feed_maker(feed, config)) for feed in feed_list),
-    ]
-    jobs: list[Job] = []
-    kept: set[str] = set()
-    digests: dict[str, bytes] = {}
-    if cache is None:
-        jobs += candidates
-    else:
+    paths = [*(output_path(page.url) for page in pages), *(output_path(feed.url) for feed in feed_list)]
+    page_shared = feed_shared = None
+    if cache is not None:
         page_shared = render_inputs_digest(root, context)
         feed_shared = digest(__version__.encode(), data_digest(_feed_settings(config)))
 
-        def inputs(index: int) -> bytes:
-            if index < len(pages):
-                return page_digest(page_shared, pages[index])
-            return digest(feed_shared, data_digest(feed_list[index - len(pages)]))
+    def job(index: int, digested: bool) -> Job:
+        """The job of candidate `index`; its worker digests it unless the plan already has."""
+        if index < len(pages):
+            return Job(paths[index], _page_maker(env, heads, pages[index], None if digested else page_shared),
+                       page=True)
+        feed = feed_list[index - len(pages)]
+        return Job(paths[index], _feed_maker(feed, config, None if digested else feed_shared))
 
-        for job, found in zip(candidates, run_jobs(inputs, len(candidates), workers=workers), strict=True):
-            digests[job.path] = found
-            if _in_place(cache, out_dir, job.path, found):
-                kept.add(job.path)
+    def inputs(index: int) -> bytes:
+        if index < len(pages):
+            assert page_shared is not None
+            return page_digest(page_shared, heads(pages[index]))
+        assert feed_shared is not None
+        return digest(feed_shared, data_digest(feed_list[index - len(pages)]))
+
+    jobs: list[Job] = []
+    kept: set[str] = set()
+    digests: dict[str, bytes] = {}
+    known = [i for i, path in enumerate(paths) if cache is not None and path in cache.pages]
+    fresh = set(range(len(paths))).difference(known)
+    if cache is not None:
+        for index, found in zip(known, run_jobs(lambda k: inputs(known[k]), len(known), workers=workers),
+                                strict=True):
+            digests[paths[index]] = found
+            if _in_place(cache, out_dir, paths[index], found):
+                kept.add(paths[index])
             else:
-                jobs.append(job)
+                jobs.append(job(index, digested=True))
+    jobs += (job(index, digested=False) for index in sorted(fresh))
     for file in [*publish_files(model, pages), *assets, *static]:
         jobs.append(Job(file.path, _ready(file)))
     return Plan(jobs, kept, digests)
@@ -101,16 +127,22 @@ def _feed_settings(config: SiteConfig) -> tuple[str, str, str]:
     return (config.title, config.base_url, config.language)
 
 
-def _page_maker(env: jinja2.Environment, page: PageSpec) -> Callable[[], OutputFile]:
-    return lambda: render_page(env, page)
+def _page_maker(env: jinja2.Environment, heads: Heads, spec: PageSpec,
+                shared: bytes | None) -> Callable[[], Made]:
+    def make() -> Made:
+        page = heads(spec)
+        return render_page(env, page), None if shared is None else page_digest(shared, page)
+    return make
 
 
-def _feed_maker(feed: Feed, config: SiteConfig) -> Callable[[], OutputFile]:
-    return lambda: atom_feed(feed, config)
+def _feed_maker(feed: Feed, config: SiteConfig, shared: bytes | None) -> Callable[[], Made]:
+    def make() -> Made:
+        return atom_feed(feed, config), None if shared is None else digest(shared, data_digest(feed))
+    return make
 
 
-def _ready(file: OutputFile) -> Callable[[], OutputFile]:
-    return lambda: file
+def _ready(file: OutputFile) -> Callable[[], Made]:
+    return lambda: (file, None)
 
 
 def _in_place(cache: BuildCache, out_dir: Path, path: str, inputs: bytes) -> bool:
@@ -125,26 +157,29 @@ def _in_place(cache: BuildCache, out_dir: Path, path: str, inputs: bytes) -> boo
 
 
 def write_outputs(out_dir: Path, plan: Plan, keep: Collection[str] = (),
-                  workers: int | None = None) -> WriteStats:
+                  workers: int | None = None) -> Written:
     """Make and stage every job (in parallel), then commit; on any failure, roll back."""
     tx = begin(out_dir, [job.path for job in plan.jobs], {*plan.kept, *keep})
     jobs = plan.jobs
 
-    def make_and_stage(index: int) -> bool:
-        return stage(tx, jobs[index].make())
+    def make_and_stage(index: int) -> tuple[bool, bytes | None]:
+        file, inputs = jobs[index].make()
+        return stage(tx, file), inputs
 
     try:
-        changed = run_jobs(make_and_stage, len(jobs), workers=workers)
+        results = run_jobs(make_and_stage, len(jobs), workers=workers)
     except BaseException:
         rollback(tx)
         raise
-    return commit(tx, [job.path for job, was_changed in zip(jobs, changed, strict=True) if was_changed])
+    stats = commit(tx, [job.path for job, (changed, _) in zip(jobs, results, strict=True) if changed])
+    late = {job.path: inputs for job, (_, inputs) in zip(jobs, results, strict=True) if inputs is not None}
+    return Written(stats, {**plan.digests, **late})
 
 
-def remember_outputs(cache: BuildCache, out_dir: Path, plan: Plan) -> None:
+def remember_outputs(cache: BuildCache, out_dir: Path, plan: Plan, written: Written) -> None:
     """Record, for every digested output, the digest it was made from and the file it now has."""
     current: dict[str, PageEntry] = {}
-    for path, inputs in plan.digests.items():
+    for path, inputs in written.digests.items():
         if path in plan.kept:
             current[path] = cache.pages[path]
             continue
@@ -156,6 +191,6 @@ def remember_outputs(cache: BuildCache, out_dir: Path, plan: Plan) -> None:
     cache.set_pages(current)
 
 
-def search_key(plan: Plan) -> bytes:
+def search_key(written: Written) -> bytes:
     """The pages' input digests fix their bytes, so they fix the search index too."""
-    return digest(*(p.encode() + d for p, d in sorted(plan.digests.items()) if p.endswith(".html")))
+    return digest(*(p.encode() + d for p, d in sorted(written.digests.items()) if p.endswith(".html")))

@@ -1,15 +1,17 @@
 """What each page's <head> says about it: canonical URL, description, Open Graph and
 Twitter meta, JSON-LD, and the feeds that follow it.
 
-`annotate` adds this as plain data under the `head` key of every page's
-context, so a template override can use or ignore it.
+`Heads` adds this as plain data under the `head` key of a page's context, so a
+template override can use or ignore it. It is applied to one page at a time,
+where the page is digested or rendered (on every core), so the parent process
+never holds a head for every page.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from jinja2.utils import htmlsafe_json_dumps
@@ -27,13 +29,14 @@ Json = dict[str, Any]
 _NUMBERED = re.compile(r"/page/[0-9]+/$")
 
 
-def annotate(pages: Sequence[PageSpec], model: SiteModel,
-             feeds: Mapping[str, FeedLink]) -> list[PageSpec]:
-    annotator = _Annotator(model, feeds)
-    return [
-        dataclasses.replace(page, context={**page.context, "head": annotator.head(page)})
-        for page in pages
-    ]
+class Heads:
+    """`heads(page)`: the page with its head data under `context["head"]`."""
+
+    def __init__(self, model: SiteModel, feeds: Mapping[str, FeedLink]) -> None:
+        self._annotator = _Annotator(model, feeds)
+
+    def __call__(self, page: PageSpec) -> PageSpec:
+        return dataclasses.replace(page, context={**page.context, "head": self._annotator.head(page)})
 
 
 def _as_json(document: Json | None) -> str | None:
