@@ -44,7 +44,7 @@ CACHE_DIR = ".briefgen-cache"
 MANIFEST = "manifest.pickle"
 SHARDS = 16
 TABLES = ("records", "bodies", "memo")
-FORMAT = 2
+FORMAT = 3
 MAGIC = b"briefgen-cache\n"
 RACY_SECONDS = 2.0
 

@@ -80,7 +80,7 @@ def atom_feed(feed: Feed, config: SiteConfig) -> OutputFile:
         if entry.summary:
             _element(item, "summary", entry.summary)
         if feed.full_content:
-            content = _element(item, "content", entry.content_html, type="html")
+            content = _element(item, "content", str(entry.content_html), type="html")
             content.set(XML_BASE, page)
     return OutputFile(output_path(feed.url), _xml_bytes(root))
 

@@ -97,7 +97,7 @@ def test_briefing_prose_mentions_entities_by_name_and_by_alias(corpus: Path) -> 
     matcher = MentionMatcher(registry.surface_forms())
     by_alias = 0
     for item in linked.briefings:
-        matches = matcher.find(item.briefing.body)
+        matches = matcher.find(str(item.briefing.body))
         declared = set(item.actors) | set(item.countries)
         assert {m.entity.id for m in matches} & declared, f"{item.briefing.source} names no declared entity"
         by_alias += sum(m.form != registry.entity(m.entity).name for m in matches)

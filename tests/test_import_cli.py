@@ -228,7 +228,7 @@ def test_the_body_shows_the_text_as_written(capsys: Capsys, site: Path, tmp_path
     code, out, _ = run_cli(capsys, "import", write(tmp_path, "md.txt", text), "--date", "2024-05-08",
                            "--dry-run", "--root", site)
     assert code == 0
-    html = render_body(make_markdown(), body_of(out)).html
+    html = str(render_body(make_markdown(), body_of(out)).html)
     for tag in ("<h1", "<ol", "<ul", "<blockquote", "<hr", "<em", "<code", "<a ", "<b>"):
         assert tag not in html
     assert html.count("<p>") == len(paragraphs)

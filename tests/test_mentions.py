@@ -44,7 +44,7 @@ MD = make_markdown()
 
 def render(text: str, mode: str = "first", itself: EntityRef | None = None) -> tuple[str, MentionContext]:
     context = MentionContext(MATCHER, mode, lambda e: f"/{e.kind}/{e.id}/", itself)
-    return render_body(MD, text, context).html, context
+    return str(render_body(MD, text, context).html), context
 
 
 def cases() -> list[tuple[str, str, str]]:

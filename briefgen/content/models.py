@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from briefgen.frontmatter import Located
+from briefgen.packed import PackedText
 
 ActorKind = Literal["person", "organization"]
 
@@ -52,7 +53,7 @@ class Briefing:
     relations: tuple[RelationStatement, ...]
     sources: tuple[Source, ...]
     aliases: tuple[Located, ...]
-    body: str
+    body: PackedText  # the Markdown after the front matter
     body_line: int
     slug_line: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -73,7 +74,7 @@ class Actor:
     aliases: tuple[Located, ...]
     country: Located | None
     role: str
-    body: str
+    body: PackedText  # the Markdown after the front matter
     body_line: int
     name_at: tuple[int, int] = (0, 0)
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -87,7 +88,7 @@ class Country:
     code: str
     aliases: tuple[Located, ...]
     region: str
-    body: str
+    body: PackedText  # the Markdown after the front matter
     body_line: int
     name_at: tuple[int, int] = (0, 0)
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -102,7 +103,7 @@ class Page:
     title: str
     menu: bool
     weight: int
-    body: str
+    body: PackedText  # the Markdown after the front matter
     body_line: int
     extra: Mapping[str, Any] = field(default_factory=dict)
 

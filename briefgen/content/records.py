@@ -21,6 +21,7 @@ from briefgen.content.models import (
 )
 from briefgen.diagnostics import error, warning
 from briefgen.frontmatter import FrontMatter, Located
+from briefgen.packed import PackedText
 from briefgen.slugs import date_prefix, is_slug, slug_from_filename, slugify
 from briefgen.source import SplitSource
 
@@ -119,7 +120,7 @@ def read_briefing(fm: FrontMatter, split: SplitSource) -> Briefing:
         relations=tuple(_relations(fm)),
         sources=tuple(_sources(fm)),
         aliases=tuple(_aliases(fm)),
-        body=split.body,
+        body=PackedText.pack(split.body),
         body_line=split.body_line,
         slug_line=slug_line,
         extra=fm.extra(),
@@ -201,7 +202,7 @@ def read_actor(fm: FrontMatter, split: SplitSource) -> Actor:
         aliases=fm.text_list("aliases", example="[Putin, President Putin]"),
         country=fm.text("country", example="Russia"),
         role=role.value if role else "",
-        body=split.body,
+        body=PackedText.pack(split.body),
         body_line=split.body_line,
         extra=fm.extra(),
     )
@@ -226,7 +227,7 @@ def read_country(fm: FrontMatter, split: SplitSource) -> Country:
         code=code.value if code else "",
         aliases=fm.text_list("aliases", example="[Armenian, Yerevan]"),
         region=region.value if region else "",
-        body=split.body,
+        body=PackedText.pack(split.body),
         body_line=split.body_line,
         extra=fm.extra(),
     )
@@ -241,7 +242,7 @@ def read_page(fm: FrontMatter, split: SplitSource) -> Page:
         title=title,
         menu=fm.boolean("menu", default=False),
         weight=fm.integer("weight", default=0, minimum=-1000),
-        body=split.body,
+        body=PackedText.pack(split.body),
         body_line=split.body_line,
         extra=fm.extra(),
     )

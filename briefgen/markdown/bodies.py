@@ -16,6 +16,7 @@ from briefgen.entities import EntityRef
 from briefgen.markdown.mentions import MentionContext, searched_text
 from briefgen.markdown.render import RenderedBody, make_markdown, render_body
 from briefgen.mentions import Match, MentionMatcher
+from briefgen.packed import PackedText
 from briefgen.parallel import run_jobs
 from briefgen.resolve import Linked
 from briefgen.urls import base_path, entity_url, under_base
@@ -26,7 +27,7 @@ MatchSignature = tuple[tuple[int, int, str, str, str], ...]
 @dataclass
 class CachedBody:
     body: RenderedBody
-    searched: str
+    searched: PackedText  # the text the mention matcher searched, to re-check it after a registry change
     signature: MatchSignature
     fingerprint: str
 
@@ -34,7 +35,7 @@ class CachedBody:
 @dataclass(frozen=True, slots=True)
 class _Request:
     source: str
-    text: str
+    text: PackedText
     itself: EntityRef | None
 
 
@@ -90,7 +91,7 @@ class _BodyRenderer:
     def key(self, request: _Request) -> bytes:
         """Everything a body's HTML depends on, except the registry (checked in `reuse`)."""
         owner = f"{request.itself.kind}\0{request.itself.id}" if request.itself else ""
-        return digest(request.text.encode(), self.settings, owner.encode())
+        return digest(request.text.data, self.settings, owner.encode())
 
     def reuse(self, cache: BuildCache, key: bytes) -> RenderedBody | None:
         entry = cache.bodies.get(key)
@@ -98,7 +99,7 @@ class _BodyRenderer:
             return None
         if entry.fingerprint == self.matcher.fingerprint:
             return entry.body
-        if _signature(self.matcher.find(entry.searched)) == entry.signature:
+        if _signature(self.matcher.find(str(entry.searched))) == entry.signature:
             entry.fingerprint = self.matcher.fingerprint
             cache.touch_body(key)
             return entry.body
@@ -112,9 +113,9 @@ class _BodyRenderer:
             url_of=lambda entity: under_base(config, entity_url(entity)),
             itself=request.itself,
         )
-        body = render_body(self.md, request.text, context)
+        body = render_body(self.md, str(request.text), context)
         if not self.for_cache:  # what only the cache needs is not worth computing
-            return CachedBody(body, "", (), "")
+            return CachedBody(body, PackedText(b""), (), "")
         searched = searched_text(context)
-        return CachedBody(body, searched, _signature(self.matcher.find(searched)),
+        return CachedBody(body, PackedText.pack(searched), _signature(self.matcher.find(searched)),
                           self.matcher.fingerprint)

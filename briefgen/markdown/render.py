@@ -12,6 +12,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from briefgen.markdown.mentions import ENV_KEY, Mention, MentionContext, mentions_plugin
 from briefgen.markdown.safety import is_safe_link
+from briefgen.packed import PackedHtml
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +20,7 @@ class RenderedBody:
     """A body as HTML, the plain text of its first paragraph (the default summary),
     and the entities it mentions, in text order."""
 
-    html: str
+    html: PackedHtml
     first_paragraph: str
     mentions: tuple[Mention, ...] = ()
 
@@ -41,7 +42,8 @@ def render_body(md: MarkdownIt, text: str, mentions: MentionContext | None = Non
     tokens = md.parse(text, env)
     html = md.renderer.render(tokens, md.options, env)
     found = tuple(mentions.found) if mentions is not None else ()
-    return RenderedBody(html=html, first_paragraph=first_paragraph_text(tokens), mentions=found)
+    return RenderedBody(html=PackedHtml.pack(html), first_paragraph=first_paragraph_text(tokens),
+                        mentions=found)
 
 
 def first_paragraph_text(tokens: list[Token]) -> str:

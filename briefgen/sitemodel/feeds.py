@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from briefgen import urls
+from briefgen.packed import PackedHtml
 from briefgen.resolve import ResolvedBriefing
 from briefgen.sitemodel.model import SiteModel
 
@@ -30,7 +31,7 @@ class FeedEntry:
     published: str
     updated: str
     summary: str
-    content_html: str
+    content_html: PackedHtml
     categories: tuple[str, ...]
 
 
