@@ -20,7 +20,7 @@ from briefgen.cache import BuildCache, PageEntry, data_digest, digest
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildError
 from briefgen.parallel import run_jobs
-from briefgen.publish import atom_feed, publish_files
+from briefgen.publish import atom_feed, publish_makers
 from briefgen.render import (
     OutputFile,
     make_environment,
@@ -118,8 +118,8 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
             else:
                 jobs.append(job(index, digested=True))
     jobs += (job(index, digested=False) for index in sorted(fresh))
-    for file in [*publish_files(model, pages), *assets, *static]:
-        jobs.append(Job(file.path, _ready(file)))
+    jobs[:0] = [Job(path, _published(path, make)) for path, make in publish_makers(model, pages)]
+    jobs += (Job(file.path, _ready(file)) for file in [*assets, *static])
     return Plan(jobs, kept, digests)
 
 
@@ -139,6 +139,10 @@ def _feed_maker(feed: Feed, config: SiteConfig, shared: bytes | None) -> Callabl
     def make() -> Made:
         return atom_feed(feed, config), None if shared is None else digest(shared, data_digest(feed))
     return make
+
+
+def _published(path: str, make: Callable[[], bytes]) -> Callable[[], Made]:
+    return lambda: (OutputFile(path, make()), None)
 
 
 def _ready(file: OutputFile) -> Callable[[], Made]:

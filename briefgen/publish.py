@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from briefgen import urls
@@ -28,20 +28,22 @@ XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def publish_files(model: SiteModel, pages: Sequence[PageSpec]) -> list[OutputFile]:
-    """Sitemap, robots.txt, redirects and data exports (feeds are made one by one: `atom_feed`)."""
+PublishMaker = tuple[str, Callable[[], bytes]]
+
+
+def publish_makers(model: SiteModel, pages: Sequence[PageSpec]) -> list[PublishMaker]:
+    """Sitemap, data exports, robots.txt and redirects, as (path, make-the-bytes), the
+    largest first; each is made where it is written (feeds are made one by one: `atom_feed`).
+    """
     config = model.linked.config
-    files = []
-    files.append(OutputFile(output_path(urls.SITEMAP), sitemap_xml(sitemap_entries(pages), config)))
-    files.append(OutputFile(output_path(urls.ROBOTS), robots_txt(config)))
-    files.append(OutputFile(output_path(urls.REDIRECTS), redirects_file(redirects(model), config)))
-    documents = {
-        "/data/entities.json": entities_document(model),
-        "/data/briefings.json": briefings_document(model),
-        "/data/relations.json": relations_document(model),
-    }
-    files.extend(OutputFile(output_path(url), json_bytes(doc)) for url, doc in documents.items())
-    return files
+    return [
+        (output_path("/data/briefings.json"), lambda: json_bytes(briefings_document(model))),
+        (output_path(urls.SITEMAP), lambda: sitemap_xml(sitemap_entries(pages), config)),
+        (output_path("/data/entities.json"), lambda: json_bytes(entities_document(model))),
+        (output_path("/data/relations.json"), lambda: json_bytes(relations_document(model))),
+        (output_path(urls.ROBOTS), lambda: robots_txt(config)),
+        (output_path(urls.REDIRECTS), lambda: redirects_file(redirects(model), config)),
+    ]
 
 
 def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:

@@ -23,7 +23,7 @@ from briefgen.cache import data_digest, digest
 from briefgen.charts.plain import draw_matrix, draw_network, draw_timeline
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildError
-from briefgen.sitemodel.spec import PageSpec
+from briefgen.sitemodel.spec import PageSpec, plain
 from briefgen.stylesheet import status_stylesheet
 from briefgen.urls import output_path
 
@@ -139,14 +139,14 @@ def render_inputs_digest(root: Path, site: Mapping[str, Any]) -> bytes:
 
 def page_digest(shared: bytes, page: PageSpec) -> bytes:
     """A page's output is a function of this digest: equal digests, equal bytes."""
-    return digest(shared, page.url.encode(), page.template.encode(), data_digest(dict(page.context)))
+    return digest(shared, page.url.encode(), page.template.encode(), data_digest(plain(page.context)))
 
 
 def render_page(env: jinja2.Environment, page: PageSpec) -> OutputFile:
     """One page to bytes; a template problem becomes a `BuildError` naming template:line."""
     try:
         template = env.get_template(page.template)
-        html = template.render(page=page.context, url=page.url)
+        html = template.render(page=plain(page.context), url=page.url)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildError(
             f"{_display(exc.filename or exc.name or page.template)}:{exc.lineno}: "

@@ -21,7 +21,7 @@ from briefgen.content.models import Actor, Country
 from briefgen.resolve import ResolvedBriefing
 from briefgen.sitemodel.feeds import FeedLink, rfc3339
 from briefgen.sitemodel.model import SiteModel
-from briefgen.sitemodel.spec import PageSpec
+from briefgen.sitemodel.spec import PageSpec, plain
 
 DESCRIPTION_LIMIT = 300
 SCHEMA = "https://schema.org"
@@ -36,7 +36,10 @@ class Heads:
         self._annotator = _Annotator(model, feeds)
 
     def __call__(self, page: PageSpec) -> PageSpec:
-        return dataclasses.replace(page, context={**page.context, "head": self._annotator.head(page)})
+        context = plain(page.context)
+        made = dataclasses.replace(page, context=context)
+        context["head"] = self._annotator.head(made)
+        return made
 
 
 def _as_json(document: Json | None) -> str | None:

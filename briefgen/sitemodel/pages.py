@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from briefgen import urls
@@ -10,7 +11,7 @@ from briefgen.entities import EntityRef
 from briefgen.sitemodel.model import SiteModel
 from briefgen.sitemodel.paginate import list_pages, pick
 from briefgen.sitemodel.relation_pages import pair_summary, relation_pages
-from briefgen.sitemodel.spec import BUILT_IN, PageSpec
+from briefgen.sitemodel.spec import BUILT_IN, Deferred, PageSpec
 from briefgen.sitemodel.views import (
     Links,
     View,
@@ -72,39 +73,47 @@ def _home(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
 
 
 def _briefings(model: SiteModel, links: Links, card_list: list[View]) -> Iterator[PageSpec]:
+    """One page per briefing, its data made where the page is digested or rendered."""
     config = model.linked.config
     for position, item in enumerate(model.briefings):
         briefing = item.briefing
-        body = model.bodies[briefing.source]
-        yield PageSpec(urls.briefing_url(config, briefing), "briefing.html", {
-            "page_title": briefing.title,
-            "title": briefing.title,
-            "date": date_view(briefing.date),
-            "time": briefing.time.isoformat() if briefing.time else None,
-            "updated": date_view(briefing.updated),
-            "summary": model.summary(item),
-            "draft": briefing.draft,
-            "body_html": body.html,
-            "tags": [links.tag(t) for t in briefing.tags],
-            "actors": [links.actor(a) for a in item.actors],
-            "countries": [links.country(c) for c in item.countries],
-            "relations": [
-                {
-                    "a": links.country(r.pair[0]),
-                    "b": links.country(r.pair[1]),
-                    "status": r.status,
-                    "note": r.note,
-                }
-                for r in item.relations
-            ],
-            "sources": [
-                {"title": s.title, "publisher": s.publisher, "url": s.url, "date": s.date}
-                for s in briefing.sources
-            ],
-            "related": pick(card_list, model.related[position]),
-            "extra": dict(briefing.extra),
-        }, source=briefing.source, line=briefing.slug_line,
-            lastmod=(briefing.updated or briefing.date).isoformat())
+        yield PageSpec(urls.briefing_url(config, briefing), "briefing.html",
+                       Deferred(functools.partial(_briefing_context, model, links, card_list, position)),
+                       source=briefing.source, line=briefing.slug_line,
+                       lastmod=(briefing.updated or briefing.date).isoformat())
+
+
+def _briefing_context(model: SiteModel, links: Links, card_list: list[View], position: int) -> View:
+    item = model.briefings[position]
+    briefing = item.briefing
+    return {
+        "page_title": briefing.title,
+        "title": briefing.title,
+        "date": date_view(briefing.date),
+        "time": briefing.time.isoformat() if briefing.time else None,
+        "updated": date_view(briefing.updated),
+        "summary": model.summary(item),
+        "draft": briefing.draft,
+        "body_html": model.bodies[briefing.source].html,
+        "tags": [links.tag(t) for t in briefing.tags],
+        "actors": [links.actor(a) for a in item.actors],
+        "countries": [links.country(c) for c in item.countries],
+        "relations": [
+            {
+                "a": links.country(r.pair[0]),
+                "b": links.country(r.pair[1]),
+                "status": r.status,
+                "note": r.note,
+            }
+            for r in item.relations
+        ],
+        "sources": [
+            {"title": s.title, "publisher": s.publisher, "url": s.url, "date": s.date}
+            for s in briefing.sources
+        ],
+        "related": pick(card_list, model.related[position]),
+        "extra": dict(briefing.extra),
+    }
 
 
 def _actors(model: SiteModel, links: Links, card_list: list[View]) -> Iterator[PageSpec]:
