@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from briefgen.pickling import compact_pickle
+
 
 class Severity(StrEnum):
     """How much a diagnostic matters; `--strict` promotes warnings to errors."""
@@ -19,6 +21,7 @@ class Severity(StrEnum):
     SUGGESTION = "suggestion"
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem at `path:line:col` (1-based; 0 when the file as a whole is meant)."""

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from briefgen.diagnostics import Diagnostic, error
+from briefgen.pickling import compact_pickle
 
 _NULL = "tag:yaml.org,2002:null"
 _STR = "tag:yaml.org,2002:str"
@@ -41,6 +42,7 @@ _FLOAT_12 = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _BOOL_12 = {"true": True, "false": False}
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Located:
     """A text value from front matter and where it stands (1-based line and column)."""

@@ -15,8 +15,10 @@ from briefgen.content.models import Briefing, Content, Page, RelationStatement
 from briefgen.diagnostics import Diagnostic, error
 from briefgen.entities import EntityKind, Registry
 from briefgen.frontmatter import Located
+from briefgen.pickling import compact_pickle
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Relation:
     """A stated relation between two countries, ids in sorted order."""

@@ -7,7 +7,8 @@ worker process or be cached by the bytes' hash.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -35,10 +36,13 @@ _READERS: dict[Kind, Callable[[FrontMatter, SplitSource], Record]] = {
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    """A content file found on disk: its kind, its path relative to the site root."""
+    """A content file found on disk: its kind, its path relative to the site root, and
+    its size and mtime when it was found."""
 
     kind: Kind
     path: str
+    size: int
+    mtime_ns: int
 
 
 def is_content_name(name: str) -> bool:
@@ -63,15 +67,26 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
             ))
             continue
         kind = KINDS[KINDS.index(child.name)]
-        for path in sorted(child.rglob("*")):
-            if not path.is_file() or any(part.startswith(".") for part in path.parts[-2:]):
-                continue
-            rel = path.relative_to(root).as_posix()
-            if is_content_name(path.name):
-                found.append(SourceFile(kind, rel))
-            elif not path.name.endswith(("~", ".swp", ".swx", ".tmp")):
-                diagnostics.append(warning(rel, 0, 0, f"'{rel}' is not a .md file; ignored"))
+        for path, name, stat in sorted(_files_under(child, rel)):
+            if is_content_name(name):
+                found.append(SourceFile(kind, path, stat.st_size, stat.st_mtime_ns))
+            elif not name.endswith(("~", ".swp", ".swx", ".tmp")):
+                diagnostics.append(warning(path, 0, 0, f"'{path}' is not a .md file; ignored"))
     return found, diagnostics
+
+
+def _files_under(folder: Path, rel: str) -> Iterator[tuple[str, str, os.stat_result]]:
+    """(relative path, name, stat) of every file below `folder`, skipping dot-files and
+    dot-folders; a symlink to a file counts, one to a folder is not followed."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = f"{rel}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                yield from _files_under(Path(entry.path), path)
+            elif entry.is_file():
+                yield path, entry.name, entry.stat()
 
 
 def read_record(kind: Kind, path: str, raw: bytes) -> tuple[Record | None, list[Diagnostic]]:
@@ -154,16 +169,14 @@ def _read_and_parse(root: Path, file: SourceFile) -> tuple[int, int, str, ReadRe
 
 def _from_cache(root: Path, file: SourceFile, cache: BuildCache) -> ReadResult | None:
     """The cached result for `file`, or None when it must be parsed."""
-    path = root / file.path
-    stat = path.stat()
     entry = cache.records.get(file.path)
     if entry is None:
         return None
-    if (entry.size == stat.st_size and entry.mtime_ns == stat.st_mtime_ns
-            and not cache.is_racy(stat.st_mtime_ns)):
+    if (entry.size == file.size and entry.mtime_ns == file.mtime_ns
+            and not cache.is_racy(file.mtime_ns)):
         return entry.value  # type: ignore[no-any-return]
-    digest = _digest(file.kind, path.read_bytes())
+    digest = _digest(file.kind, (root / file.path).read_bytes())
     if entry.digest != digest:
         return None
-    cache.set_record(file.path, RecordEntry(stat.st_size, stat.st_mtime_ns, digest, entry.value))
+    cache.set_record(file.path, RecordEntry(file.size, file.mtime_ns, digest, entry.value))
     return entry.value  # type: ignore[no-any-return]

@@ -13,10 +13,12 @@ from typing import Any, Literal
 
 from briefgen.frontmatter import Located
 from briefgen.packed import PackedText
+from briefgen.pickling import compact_pickle
 
 ActorKind = Literal["person", "organization"]
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Source:
     """A source a briefing cites."""
@@ -27,6 +29,7 @@ class Source:
     date: str
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class RelationStatement:
     """'Between these two countries, relations are `status`', as a briefing states it."""

@@ -17,10 +17,12 @@ from markdown_it.token import Token
 
 from briefgen.entities import EntityRef
 from briefgen.mentions import MentionMatcher
+from briefgen.pickling import compact_pickle
 
 ENV_KEY = "mentions"
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Mention:
     """An entity named in a body: on which line (of the body, 1-based), through which form."""

@@ -13,8 +13,10 @@ from mdit_py_plugins.footnote import footnote_plugin
 from briefgen.markdown.mentions import ENV_KEY, Mention, MentionContext, mentions_plugin
 from briefgen.markdown.safety import is_safe_link
 from briefgen.packed import PackedHtml
+from briefgen.pickling import compact_pickle
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class RenderedBody:
     """A body as HTML, the plain text of its first paragraph (the default summary),
