@@ -26,6 +26,7 @@ unexpected discards the whole cache with a warning.
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import io
 import os
@@ -33,7 +34,7 @@ import pickle
 import sys
 import time
 import zlib
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -293,11 +294,17 @@ def digest(*parts: bytes) -> bytes:
     return h.digest()
 
 
-def data_digest(value: Any) -> bytes:
-    """A digest of plain data (dicts, lists, text, numbers) that depends only on its value."""
+def data_digest(value: Any, reducers: Mapping[type, Callable[[Any], Any]] | None = None) -> bytes:
+    """A digest of plain data (dicts, lists, text, numbers) that depends only on its value.
+
+    `reducers` pickle the objects of a type their own way (`copyreg` style),
+    e.g. as a digest of their own value.
+    """
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.fast = True  # no memo: object identity must not change the bytes
+    if reducers:
+        pickler.dispatch_table = {**copyreg.dispatch_table, **reducers}
     pickler.dump(value)
     return digest(buffer.getvalue())
 

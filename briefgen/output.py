@@ -23,8 +23,8 @@ from briefgen.parallel import run_jobs
 from briefgen.publish import atom_feed, publish_makers
 from briefgen.render import (
     OutputFile,
+    PageDigester,
     make_environment,
-    page_digest,
     render_inputs_digest,
     render_page,
     site_context,
@@ -84,23 +84,24 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
     heads = Heads(model, feed_links(feeds))
     feed_list = build_feeds(model, feeds)
     paths = [*(output_path(page.url) for page in pages), *(output_path(feed.url) for feed in feed_list)]
-    page_shared = feed_shared = None
+    page_digest: PageDigester | None = None
+    feed_shared: bytes | None = None
     if cache is not None:
-        page_shared = render_inputs_digest(root, context)
+        page_digest = PageDigester(render_inputs_digest(root, context))
         feed_shared = digest(__version__.encode(), data_digest(_feed_settings(config)))
 
     def job(index: int, digested: bool) -> Job:
         """The job of candidate `index`; its worker digests it unless the plan already has."""
         if index < len(pages):
-            return Job(paths[index], _page_maker(env, heads, pages[index], None if digested else page_shared),
+            return Job(paths[index], _page_maker(env, heads, pages[index], None if digested else page_digest),
                        page=True)
         feed = feed_list[index - len(pages)]
         return Job(paths[index], _feed_maker(feed, config, None if digested else feed_shared))
 
     def inputs(index: int) -> bytes:
         if index < len(pages):
-            assert page_shared is not None
-            return page_digest(page_shared, heads(pages[index]))
+            assert page_digest is not None
+            return page_digest(heads(pages[index]))
         assert feed_shared is not None
         return digest(feed_shared, data_digest(feed_list[index - len(pages)]))
 
@@ -128,10 +129,10 @@ def _feed_settings(config: SiteConfig) -> tuple[str, str, str]:
 
 
 def _page_maker(env: jinja2.Environment, heads: Heads, spec: PageSpec,
-                shared: bytes | None) -> Callable[[], Made]:
+                page_digest: PageDigester | None) -> Callable[[], Made]:
     def make() -> Made:
         page = heads(spec)
-        return render_page(env, page), None if shared is None else page_digest(shared, page)
+        return render_page(env, page), None if page_digest is None else page_digest(page)
     return make
 
 

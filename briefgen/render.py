@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -24,6 +24,7 @@ from briefgen.charts.plain import draw_matrix, draw_network, draw_timeline
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildError
 from briefgen.sitemodel.spec import PageSpec, plain
+from briefgen.sitemodel.views import Card
 from briefgen.stylesheet import status_stylesheet
 from briefgen.urls import output_path
 
@@ -137,9 +138,28 @@ def render_inputs_digest(root: Path, site: Mapping[str, Any]) -> bytes:
     return digest(__version__.encode(), templates_digest(root), data_digest(dict(site)))
 
 
-def page_digest(shared: bytes, page: PageSpec) -> bytes:
-    """A page's output is a function of this digest: equal digests, equal bytes."""
-    return digest(shared, page.url.encode(), page.template.encode(), data_digest(plain(page.context)))
+class PageDigester:
+    """`digester(page)`: a digest of everything the page's output depends on, given the
+    `shared` digest of the templates and site data: equal digests, equal bytes.
+
+    A briefing card appears on many list pages; it is pickled once, and after
+    that stands in every page's data by its own digest.
+    """
+
+    def __init__(self, shared: bytes) -> None:
+        self.shared = shared
+        self._cards: dict[int, tuple[Card, bytes]] = {}  # by id; the card is kept so the id stays its own
+        self._reducers: dict[type, Callable[[Any], Any]] = {Card: self._reduce_card}
+
+    def __call__(self, page: PageSpec) -> bytes:
+        return digest(self.shared, page.url.encode(), page.template.encode(),
+                      data_digest(plain(page.context), self._reducers))
+
+    def _reduce_card(self, card: Card) -> tuple[type[Card], tuple[bytes]]:
+        found = self._cards.get(id(card))
+        if found is None or found[0] is not card:
+            found = self._cards[id(card)] = (card, data_digest(dict(card)))
+        return Card, (found[1],)
 
 
 def render_page(env: jinja2.Environment, page: PageSpec) -> OutputFile:

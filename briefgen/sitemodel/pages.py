@@ -13,6 +13,7 @@ from briefgen.sitemodel.paginate import list_pages, pick
 from briefgen.sitemodel.relation_pages import pair_summary, relation_pages
 from briefgen.sitemodel.spec import BUILT_IN, Deferred, PageSpec
 from briefgen.sitemodel.views import (
+    Card,
     Links,
     View,
     briefing_card,
@@ -56,7 +57,7 @@ def _claim_urls(pages: list[PageSpec]) -> tuple[list[PageSpec], list[Diagnostic]
     return sorted(owners.values(), key=lambda p: p.url), diagnostics
 
 
-def _home(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
+def _home(model: SiteModel, card_list: list[Card]) -> Iterator[PageSpec]:
     config = model.linked.config
     yield PageSpec(urls.HOME, "home.html", {
         "page_title": config.title,
@@ -72,7 +73,7 @@ def _home(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
                           {"page_title": "All briefings"}, BUILT_IN)
 
 
-def _briefings(model: SiteModel, links: Links, card_list: list[View]) -> Iterator[PageSpec]:
+def _briefings(model: SiteModel, links: Links, card_list: list[Card]) -> Iterator[PageSpec]:
     """One page per briefing, its data made where the page is digested or rendered."""
     config = model.linked.config
     for position, item in enumerate(model.briefings):
@@ -83,7 +84,7 @@ def _briefings(model: SiteModel, links: Links, card_list: list[View]) -> Iterato
                        lastmod=(briefing.updated or briefing.date).isoformat())
 
 
-def _briefing_context(model: SiteModel, links: Links, card_list: list[View], position: int) -> View:
+def _briefing_context(model: SiteModel, links: Links, card_list: list[Card], position: int) -> View:
     item = model.briefings[position]
     briefing = item.briefing
     return {
@@ -116,7 +117,7 @@ def _briefing_context(model: SiteModel, links: Links, card_list: list[View], pos
     }
 
 
-def _actors(model: SiteModel, links: Links, card_list: list[View]) -> Iterator[PageSpec]:
+def _actors(model: SiteModel, links: Links, card_list: list[Card]) -> Iterator[PageSpec]:
     registry = model.linked.registry
     by_name = sorted(registry.actors.values(), key=lambda a: (a.name.casefold(), a.id))
     yield PageSpec(urls.ACTORS, "actors.html", {
@@ -153,7 +154,7 @@ def _actors(model: SiteModel, links: Links, card_list: list[View]) -> Iterator[P
                               model.linked.config.page_size, context, actor.source)
 
 
-def _also_mentioned(model: SiteModel, card_list: list[View], entity: EntityRef) -> View:
+def _also_mentioned(model: SiteModel, card_list: list[Card], entity: EntityRef) -> View:
     """Briefings that mention the entity without declaring it: the newest page-full and a count."""
     positions = model.also_mentioned.get(entity, ())
     limit = model.linked.config.page_size
@@ -165,7 +166,7 @@ def _actor_country(model: SiteModel, links: Links, actor_id: str) -> View | None
     return links.country(country) if country else None
 
 
-def _countries(model: SiteModel, links: Links, card_list: list[View]) -> Iterator[PageSpec]:
+def _countries(model: SiteModel, links: Links, card_list: list[Card]) -> Iterator[PageSpec]:
     registry = model.linked.registry
     by_name = sorted(registry.countries.values(), key=lambda c: (c.name.casefold(), c.id))
     actors_of: dict[str, list[str]] = {}
@@ -207,7 +208,7 @@ def _countries(model: SiteModel, links: Links, card_list: list[View]) -> Iterato
                               model.linked.config.page_size, context, country.source)
 
 
-def _tags(model: SiteModel, card_list: list[View]) -> Iterator[PageSpec]:
+def _tags(model: SiteModel, card_list: list[Card]) -> Iterator[PageSpec]:
     yield PageSpec(urls.TAGS, "tags.html", {
         "page_title": "Tags",
         "tags": [

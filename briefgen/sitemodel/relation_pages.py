@@ -13,7 +13,7 @@ from briefgen.sitemodel.model import SiteModel
 from briefgen.sitemodel.paginate import list_pages, pick
 from briefgen.sitemodel.relations import PairRecord
 from briefgen.sitemodel.spec import BUILT_IN, PageSpec
-from briefgen.sitemodel.views import Links, View, date_view
+from briefgen.sitemodel.views import Card, Links, View, date_view
 
 
 def pair_summary(model: SiteModel, links: Links, record: PairRecord) -> View:
@@ -38,7 +38,7 @@ def _name(model: SiteModel, country_id: str) -> str:
     return model.linked.registry.countries[country_id].name
 
 
-def relation_pages(model: SiteModel, links: Links, card_list: list[View]) -> Iterator[PageSpec]:
+def relation_pages(model: SiteModel, links: Links, card_list: list[Card]) -> Iterator[PageSpec]:
     """The index and the pair pages; their charts travel as plain data, drawn at render time."""
     yield _index(model, links)
     for record in model.relations:
@@ -83,7 +83,7 @@ def _index(model: SiteModel, links: Links) -> PageSpec:
 
 
 def _pair_pages(model: SiteModel, links: Links, record: PairRecord,
-                card_list: list[View]) -> Iterator[PageSpec]:
+                card_list: list[Card]) -> Iterator[PageSpec]:
     summary = pair_summary(model, links, record)
     history = [
         {

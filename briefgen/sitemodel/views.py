@@ -64,10 +64,17 @@ class Links:
         return found
 
 
-def briefing_card(model: SiteModel, links: Links, item: ResolvedBriefing) -> View:
-    """What a list shows of a briefing: enough to choose it, no body."""
+class Card(dict[str, Any]):
+    """What a list shows of a briefing: enough to choose it, no body.
+
+    One per briefing per build, shared by every list that shows it; being its
+    own type lets a page digest stand a card in by the card's own digest.
+    """
+
+
+def briefing_card(model: SiteModel, links: Links, item: ResolvedBriefing) -> Card:
     briefing = item.briefing
-    return {
+    return Card({
         "title": briefing.title,
         "url": briefing_url(model.linked.config, briefing),
         "date": date_view(briefing.date),
@@ -75,4 +82,4 @@ def briefing_card(model: SiteModel, links: Links, item: ResolvedBriefing) -> Vie
         "draft": briefing.draft,
         "tags": [links.tag(t) for t in briefing.tags],
         "countries": [links.country(c) for c in item.countries],
-    }
+    })
