@@ -19,7 +19,7 @@ from briefgen import __version__
 from briefgen.cache import BuildCache, PageEntry, data_digest, digest
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildError
-from briefgen.parallel import run_jobs
+from briefgen.parallel import MIN_PARALLEL_JOBS, run_jobs
 from briefgen.publish import atom_feed, publish_makers
 from briefgen.render import (
     OutputFile,
@@ -56,6 +56,7 @@ class Plan:
     jobs: list[Job]
     kept: set[str]
     digests: dict[str, bytes]  # the input digests known before making anything
+    min_parallel: int = MIN_PARALLEL_JOBS  # jobs from which making them on every core pays off
 
     @property
     def pages_made(self) -> int:
@@ -121,7 +122,9 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
     jobs += (job(index, digested=False) for index in sorted(fresh))
     jobs[:0] = [Job(path, _published(path, make)) for path, make in publish_makers(model, pages)]
     jobs += (Job(file.path, _ready(file)) for file in [*assets, *static])
-    return Plan(jobs, kept, digests)
+    # On a large site the sitemap and the data exports take a while each: worth a core each.
+    large = len(pages) >= MIN_PARALLEL_JOBS
+    return Plan(jobs, kept, digests, min_parallel=2 if large else MIN_PARALLEL_JOBS)
 
 
 def _feed_settings(config: SiteConfig) -> tuple[str, str, str]:
@@ -172,7 +175,7 @@ def write_outputs(out_dir: Path, plan: Plan, keep: Collection[str] = (),
         return stage(tx, file), inputs
 
     try:
-        results = run_jobs(make_and_stage, len(jobs), workers=workers)
+        results = run_jobs(make_and_stage, len(jobs), workers=workers, min_jobs=plan.min_parallel)
     except BaseException:
         rollback(tx)
         raise

@@ -29,14 +29,16 @@ def worker_count() -> int:
         return os.cpu_count() or 1
 
 
-def run_jobs(job: Callable[[int], T], count: int, *, workers: int | None = None) -> list[T]:
-    """`[job(0), job(1), ..., job(count - 1)]`, computed on all cores when that pays off.
+def run_jobs(job: Callable[[int], T], count: int, *, workers: int | None = None,
+             min_jobs: int = MIN_PARALLEL_JOBS) -> list[T]:
+    """`[job(0), job(1), ..., job(count - 1)]`, computed on all cores when that pays off:
+    from `min_jobs` jobs (fewer when each job is known to be long).
 
     `job` may be a closure over large data: forked workers inherit it. An
     exception in any job is raised here, after the workers have stopped.
     """
     workers = worker_count() if workers is None else workers
-    if (count < MIN_PARALLEL_JOBS or workers < 2
+    if (count < max(2, min_jobs) or workers < 2
             or "fork" not in multiprocessing.get_all_start_methods()):
         return [job(i) for i in range(count)]
     size = max(1, count // (workers * _CHUNKS_PER_WORKER))

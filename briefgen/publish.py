@@ -11,6 +11,7 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from briefgen import urls
 from briefgen.config import SiteConfig
@@ -88,13 +89,18 @@ def atom_feed(feed: Feed, config: SiteConfig) -> OutputFile:
 
 
 def sitemap_xml(entries: Sequence[SitemapEntry], config: SiteConfig) -> bytes:
-    root = ET.Element("urlset", {"xmlns": SITEMAPS})
+    """The sitemap, written as text: the same bytes ElementTree would give (the tests
+    compare them), several times faster for the largest file of a big site."""
+    if not entries:
+        return f'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="{SITEMAPS}" />\n'.encode()
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="{SITEMAPS}">']
     for entry in entries:
-        item = _element(root, "url")
-        _element(item, "loc", absolute_url(config, entry.url))
+        lines += ["  <url>", f"    <loc>{xml_escape(absolute_url(config, entry.url))}</loc>"]
         if entry.lastmod:
-            _element(item, "lastmod", entry.lastmod)
-    return _xml_bytes(root)
+            lines.append(f"    <lastmod>{xml_escape(entry.lastmod)}</lastmod>")
+        lines.append("  </url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode("utf-8")
 
 
 def _xml_bytes(root: ET.Element) -> bytes:

@@ -8,10 +8,16 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from briefgen.build import build_site, check_site
+from briefgen.config import SiteConfig
 from briefgen.diagnostics import Severity
 from briefgen.errors import ContentError
+from briefgen.publish import sitemap_xml
+from briefgen.sitemodel.discovery import SitemapEntry
+from briefgen.urls import absolute_url
 from tests.conftest import ACTORS_AND_COUNTRIES, REPO, MakeSite, briefing
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -205,3 +211,25 @@ def test_descriptions_say_what_each_page_is(example: Path) -> None:
         "Relations between Armenia and Russia: strained since 8 May 2024; 1 briefing.")
     assert description("briefings/pashinyan-in-moscow/index.html").startswith("Pashinyan and Putin met")
     assert description("actors/dmitry-peskov/index.html") != description("index.html")
+
+
+def _sitemap_through_elementtree(entries: list[SitemapEntry], config: SiteConfig) -> bytes:
+    root = ET.Element("urlset", {"xmlns": "http://www.sitemaps.org/schemas/sitemap/0.9"})
+    for entry in entries:
+        item = ET.SubElement(root, "url")
+        ET.SubElement(item, "loc").text = absolute_url(config, entry.url)
+        if entry.lastmod:
+            ET.SubElement(item, "lastmod").text = entry.lastmod
+    ET.indent(root)
+    text = ET.tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n").encode()
+
+
+@given(st.lists(st.builds(
+    SitemapEntry,
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=12).map(lambda t: f"/{t}/"),
+    st.none() | st.text(alphabet="0123456789-<&>'\"", max_size=10),
+), max_size=5))
+def test_sitemap_text_is_what_elementtree_writes(entries: list[SitemapEntry]) -> None:
+    config = SiteConfig(title="T", base_url="https://example.org/")
+    assert sitemap_xml(entries, config) == _sitemap_through_elementtree(entries, config)
