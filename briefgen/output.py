@@ -9,9 +9,11 @@ jobs and stage the bytes themselves, so only a yes/no per file travels back.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import jinja2
 
@@ -42,13 +44,46 @@ from briefgen.write import WriteStats, begin, commit, rollback, stage
 Made = tuple[OutputFile, bytes | None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Job:
-    """One output to make; `page` marks the site's pages (as opposed to feeds and files)."""
+    """One output to make: item `index` of the plan's pages, feeds or files (by `kind`).
+
+    Plain data, no closure: a large site has a hundred thousand of these.
+    """
 
     path: str
-    make: Callable[[], Made]
-    page: bool = False
+    kind: Literal["page", "feed", "file"]
+    index: int
+    digest: bool = False  # made by a worker that also digests its inputs (the plan has not)
+
+
+class Makers:
+    """What the jobs of one plan are made from; `make(job)` runs in a worker."""
+
+    def __init__(self, env: jinja2.Environment, heads: Heads, pages: Sequence[PageSpec],
+                 feeds: Sequence[Feed], files: Sequence[tuple[str, Callable[[], bytes]]],
+                 config: SiteConfig, page_digest: PageDigester | None, feed_shared: bytes | None) -> None:
+        self.env, self.heads, self.pages, self.feeds, self.files = env, heads, pages, feeds, files
+        self.config, self.page_digest, self.feed_shared = config, page_digest, feed_shared
+
+    def make(self, job: Job) -> Made:
+        if job.kind == "page":
+            page = self.heads(self.pages[job.index])
+            return render_page(self.env, page), self.page_inputs(page) if job.digest else None
+        if job.kind == "feed":
+            feed = self.feeds[job.index]
+            return atom_feed(feed, self.config), self.feed_inputs(feed) if job.digest else None
+        path, make = self.files[job.index]
+        return OutputFile(path, make()), None
+
+    def page_inputs(self, page: PageSpec) -> bytes:
+        """The digest of a page whose head is made (`heads`)."""
+        assert self.page_digest is not None
+        return self.page_digest(page)
+
+    def feed_inputs(self, feed: Feed) -> bytes:
+        assert self.feed_shared is not None
+        return digest(self.feed_shared, data_digest(feed))
 
 
 @dataclass(frozen=True)
@@ -56,11 +91,12 @@ class Plan:
     jobs: list[Job]
     kept: set[str]
     digests: dict[str, bytes]  # the input digests known before making anything
+    makers: Makers
     min_parallel: int = MIN_PARALLEL_JOBS  # jobs from which making them on every core pays off
 
     @property
     def pages_made(self) -> int:
-        return sum(1 for job in self.jobs if job.page)
+        return sum(1 for job in self.jobs if job.kind == "page")
 
 
 @dataclass(frozen=True)
@@ -81,76 +117,49 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
     """
     assets = theme_assets(config.relation_vocabulary)
     context = site_context(config, menu(model), assets)
-    env = make_environment(root, context)
-    heads = Heads(model, feed_links(feeds))
     feed_list = build_feeds(model, feeds)
-    paths = [*(output_path(page.url) for page in pages), *(output_path(feed.url) for feed in feed_list)]
-    page_digest: PageDigester | None = None
-    feed_shared: bytes | None = None
-    if cache is not None:
-        page_digest = PageDigester(render_inputs_digest(root, context))
-        feed_shared = digest(__version__.encode(), data_digest(_feed_settings(config)))
+    # The sitemap and the data exports first: on a large site they take a while each.
+    files = [*publish_makers(model, pages), *((file.path, _ready(file.data)) for file in [*assets, *static])]
+    cached = cache is not None
+    makers = Makers(make_environment(root, context), Heads(model, feed_links(feeds)), pages, feed_list,
+                    files, config,
+                    PageDigester(render_inputs_digest(root, context)) if cached else None,
+                    digest(__version__.encode(), data_digest(_feed_settings(config))) if cached else None)
+    candidates = [
+        *(Job(output_path(page.url), "page", i) for i, page in enumerate(pages)),
+        *(Job(output_path(feed.url), "feed", i) for i, feed in enumerate(feed_list)),
+    ]
 
-    def job(index: int, digested: bool) -> Job:
-        """The job of candidate `index`; its worker digests it unless the plan already has."""
-        if index < len(pages):
-            return Job(paths[index], _page_maker(env, heads, pages[index], None if digested else page_digest),
-                       page=True)
-        feed = feed_list[index - len(pages)]
-        return Job(paths[index], _feed_maker(feed, config, None if digested else feed_shared))
+    def inputs(job: Job) -> bytes:
+        if job.kind == "page":
+            return makers.page_inputs(makers.heads(pages[job.index]))
+        return makers.feed_inputs(feed_list[job.index])
 
-    def inputs(index: int) -> bytes:
-        if index < len(pages):
-            assert page_digest is not None
-            return page_digest(heads(pages[index]))
-        assert feed_shared is not None
-        return digest(feed_shared, data_digest(feed_list[index - len(pages)]))
-
-    jobs: list[Job] = []
+    jobs = [Job(path, "file", i) for i, (path, _) in enumerate(files)]
     kept: set[str] = set()
     digests: dict[str, bytes] = {}
-    known = [i for i, path in enumerate(paths) if cache is not None and path in cache.pages]
-    fresh = set(range(len(paths))).difference(known)
-    if cache is not None:
-        for index, found in zip(known, run_jobs(lambda k: inputs(known[k]), len(known), workers=workers),
-                                strict=True):
-            digests[paths[index]] = found
-            if _in_place(cache, out_dir, paths[index], found):
-                kept.add(paths[index])
+    if cache is None:
+        jobs += candidates
+    else:
+        known = [job for job in candidates if job.path in cache.pages]
+        for job, found in zip(known, run_jobs(lambda k: inputs(known[k]), len(known), workers=workers),
+                              strict=True):
+            digests[job.path] = found
+            if _in_place(cache, out_dir, job.path, found):
+                kept.add(job.path)
             else:
-                jobs.append(job(index, digested=True))
-    jobs += (job(index, digested=False) for index in sorted(fresh))
-    jobs[:0] = [Job(path, _published(path, make)) for path, make in publish_makers(model, pages)]
-    jobs += (Job(file.path, _ready(file)) for file in [*assets, *static])
-    # On a large site the sitemap and the data exports take a while each: worth a core each.
+                jobs.append(job)
+        jobs += (dataclasses.replace(job, digest=True) for job in candidates if job.path not in cache.pages)
     large = len(pages) >= MIN_PARALLEL_JOBS
-    return Plan(jobs, kept, digests, min_parallel=2 if large else MIN_PARALLEL_JOBS)
+    return Plan(jobs, kept, digests, makers, min_parallel=2 if large else MIN_PARALLEL_JOBS)
 
 
 def _feed_settings(config: SiteConfig) -> tuple[str, str, str]:
     return (config.title, config.base_url, config.language)
 
 
-def _page_maker(env: jinja2.Environment, heads: Heads, spec: PageSpec,
-                page_digest: PageDigester | None) -> Callable[[], Made]:
-    def make() -> Made:
-        page = heads(spec)
-        return render_page(env, page), None if page_digest is None else page_digest(page)
-    return make
-
-
-def _feed_maker(feed: Feed, config: SiteConfig, shared: bytes | None) -> Callable[[], Made]:
-    def make() -> Made:
-        return atom_feed(feed, config), None if shared is None else digest(shared, data_digest(feed))
-    return make
-
-
-def _published(path: str, make: Callable[[], bytes]) -> Callable[[], Made]:
-    return lambda: (OutputFile(path, make()), None)
-
-
-def _ready(file: OutputFile) -> Callable[[], Made]:
-    return lambda: (file, None)
+def _ready(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
 
 
 def _in_place(cache: BuildCache, out_dir: Path, path: str, inputs: bytes) -> bool:
@@ -171,7 +180,7 @@ def write_outputs(out_dir: Path, plan: Plan, keep: Collection[str] = (),
     jobs = plan.jobs
 
     def make_and_stage(index: int) -> tuple[bool, bytes | None]:
-        file, inputs = jobs[index].make()
+        file, inputs = plan.makers.make(jobs[index])
         return stage(tx, file), inputs
 
     try:

@@ -21,14 +21,12 @@ from briefgen.parallel import run_jobs
 from briefgen.resolve import Linked
 from briefgen.urls import base_path, entity_url, under_base
 
-MatchSignature = tuple[tuple[int, int, str, str, str], ...]
-
 
 @dataclass
 class CachedBody:
     body: RenderedBody
     searched: PackedText  # the text the mention matcher searched, to re-check it after a registry change
-    signature: MatchSignature
+    signature: bytes  # a digest of where the registry's names matched in `searched`
     fingerprint: str
 
 
@@ -76,8 +74,9 @@ def _forget_unused(cache: BuildCache, used: set[bytes]) -> None:
         cache.drop_body(key)
 
 
-def _signature(matches: list[Match]) -> MatchSignature:
-    return tuple((m.start, m.end, m.entity.kind, m.entity.id, m.form) for m in matches)
+def _signature(matches: list[Match]) -> bytes:
+    return digest(*(f"{m.start}\0{m.end}\0{m.entity.kind}\0{m.entity.id}\0{m.form}".encode()
+                    for m in matches))
 
 
 class _BodyRenderer:
@@ -115,7 +114,7 @@ class _BodyRenderer:
         )
         body = render_body(self.md, str(request.text), context)
         if not self.for_cache:  # what only the cache needs is not worth computing
-            return CachedBody(body, PackedText(b""), (), "")
+            return CachedBody(body, PackedText(b""), b"", "")
         searched = searched_text(context)
         return CachedBody(body, PackedText.pack(searched), _signature(self.matcher.find(searched)),
                           self.matcher.fingerprint)
