@@ -45,7 +45,7 @@ CACHE_DIR = ".briefgen-cache"
 MANIFEST = "manifest.pickle"
 SHARDS = 16
 TABLES = ("records", "bodies", "memo")
-FORMAT = 4
+FORMAT = 5
 MAGIC = b"briefgen-cache\n"
 RACY_SECONDS = 2.0
 
