@@ -1,14 +1,16 @@
 """The build cache: what earlier builds computed, reused when its inputs are unchanged.
 
-Three tables, each keyed so that a hit can only happen when the inputs are
-the same:
+Tables, each keyed so that a hit can only happen when the inputs are the same:
 
 - records: a content file's parsed record, by path, trusted while the file's
   size and mtime are unchanged (and re-hashed when the mtime is too close to
   the time the cache was saved to tell edits apart, as git does);
 - bodies: a rendered Markdown body, by the digest of its text and of every
   setting that shapes its HTML; a change of the entity registry re-checks
-  only the mentions, not the whole render;
+  only the mentions, not the whole render, in the text the matcher searched
+  (the `searched` table, written early and read back only for that re-check,
+  so a large site does not hold it in memory);
+- memo: results of the site model's costlier steps, by a digest of their inputs;
 - pages: the digest of each output page's inputs (template sources, site
   data, page data, briefgen version), with the size and mtime of the file
   written for it, so an unchanged page is neither rendered nor written.
@@ -45,7 +47,8 @@ CACHE_DIR = ".briefgen-cache"
 MANIFEST = "manifest.pickle"
 SHARDS = 16
 TABLES = ("records", "bodies", "memo")
-FORMAT = 5
+SPILLED = "searched"
+FORMAT = 6
 MAGIC = b"briefgen-cache\n"
 RACY_SECONDS = 2.0
 
@@ -112,6 +115,11 @@ class BuildCache:
     manifest: Manifest = field(default_factory=Manifest)
     changed: set[tuple[str, int]] = field(default_factory=set)
     memo_used: set[bytes] = field(default_factory=set)
+    folder: Path | None = None  # where the cache lives on disk, if it does
+    # The "searched" table (SPILLED): what is not on disk yet; read back by shard, on demand.
+    searched: dict[bytes, Any] = field(default_factory=dict)
+    searched_used: set[bytes] | None = None
+    _spilled: dict[int, dict[bytes, Any]] = field(default_factory=dict)
 
     @property
     def pages(self) -> dict[str, PageEntry]:
@@ -144,6 +152,52 @@ class BuildCache:
     def touch_body(self, key: bytes) -> None:
         """An entry was updated in place."""
         self.changed.add(("bodies", shard(key)))
+
+    def set_searched(self, key: bytes, value: Any) -> None:
+        self.searched[key] = value
+        self.changed.add((SPILLED, shard(key)))
+
+    def drop_searched(self, key: bytes) -> None:
+        self.searched.pop(key, None)
+        self.changed.add((SPILLED, shard(key)))
+
+    def searched_for(self, key: bytes) -> Any | None:
+        """The searched-table entry of `key`: in memory, or read back from its shard on disk."""
+        if key in self.searched:
+            return self.searched[key]
+        if self.folder is None:
+            return None
+        number = shard(key)
+        if number not in self._spilled:
+            self._spilled[number] = _read_part(self.folder / _part_name(SPILLED, number))
+        return self._spilled[number].get(key)
+
+    def spill_searched(self, folder: Path | None = None) -> None:
+        """Write the searched table's changed shards to disk now, and keep none of it in
+        memory: it is read only when the registry changed, and a large site's is big.
+
+        Its entries are keyed by content digests, so writing them before the build
+        ends can never make the cache wrong. Without a folder it stays in memory.
+        """
+        folder = folder or self.folder
+        if folder is None:
+            return
+        self.folder = folder
+        pending: dict[int, dict[bytes, Any]] = {}
+        for key, value in self.searched.items():
+            pending.setdefault(shard(key), {})[key] = value
+        for number in sorted(n for table, n in self.changed if table == SPILLED):
+            path = folder / _part_name(SPILLED, number)
+            part = self._spilled.pop(number, None)
+            part = _read_part(path) if part is None else part
+            part.update(pending.get(number, {}))
+            if self.searched_used is not None:
+                part = {key: value for key, value in part.items() if key in self.searched_used}
+            _prepare(folder)
+            _write(path, part)
+            self.changed.discard((SPILLED, number))
+        self.searched.clear()
+        self._spilled.clear()
 
     def remember(self, key: bytes, compute: Callable[[], T]) -> T:
         """`compute()`, or what it returned for the same `key` before (a `Memo`)."""
@@ -219,8 +273,8 @@ def load_cache(root: Path, warn: Callable[[str], None]) -> BuildCache:
     """The cache of `root`, or an empty one (with a warning if one existed but was unusable)."""
     folder = root / CACHE_DIR
     if not cache_path(root).exists():
-        return BuildCache()
-    cache = BuildCache()
+        return BuildCache(folder=folder)
+    cache = BuildCache(folder=folder)
     try:
         manifest = _read(cache_path(root))
         if not isinstance(manifest, Manifest):
@@ -229,7 +283,7 @@ def load_cache(root: Path, warn: Callable[[str], None]) -> BuildCache:
         for table in TABLES:
             target: dict[Any, Any] = getattr(cache, table)
             for number in range(SHARDS):
-                path = folder / f"{table}-{number:02d}.pickle"
+                path = folder / _part_name(table, number)
                 if path.exists():
                     part = _read(path)
                     if not isinstance(part, dict):
@@ -238,11 +292,25 @@ def load_cache(root: Path, warn: Callable[[str], None]) -> BuildCache:
         _check_shape(cache)
     except _Foreign:
         warn(f"discarding the build cache in {folder}: written by another briefgen or Python")
-        return BuildCache()
+        return BuildCache(folder=folder)
     except Exception as exc:  # any damage at all means: do not trust it
         warn(f"discarding a corrupt build cache in {folder} ({type(exc).__name__}: {exc})")
-        return BuildCache()
+        return BuildCache(folder=folder)
     return cache
+
+
+def _part_name(table: str, number: int) -> str:
+    return f"{table}-{number:02d}.pickle"
+
+
+def _read_part(path: Path) -> dict[Any, Any]:
+    """One shard of a table read on demand; a missing, foreign or damaged one is empty
+    (its entries are then made again, never trusted)."""
+    try:
+        part = _read(path)
+    except Exception:
+        return {}
+    return part if isinstance(part, dict) else {}
 
 
 def _check_shape(cache: BuildCache) -> None:
@@ -263,19 +331,24 @@ def save_cache(root: Path, cache: BuildCache) -> None:
     if not cache.changed:
         return
     folder = root / CACHE_DIR
-    folder.mkdir(exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n")
+    _prepare(folder)
+    cache.spill_searched(folder)
     for table, number in sorted(cache.changed):
         if table == "manifest":
             continue
         source: dict[Any, Any] = getattr(cache, table)
         part = {key: value for key, value in source.items() if shard(key) == number}
-        _write(folder / f"{table}-{number:02d}.pickle", part)
+        _write(folder / _part_name(table, number), part)
     cache.manifest.saved_at = time.time()
     _write(cache_path(root), cache.manifest)
     cache.changed.clear()
+
+
+def _prepare(folder: Path) -> None:
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n")
 
 
 def _write(path: Path, value: Any) -> None:

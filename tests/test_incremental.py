@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from briefgen.build import build_site
 from briefgen.cache import CACHE_DIR, BuildCache, cache_path, load_cache
 from briefgen.errors import ContentError
+from briefgen.markdown import bodies
 from tests.conftest import REPO
 
 COUNTRIES = ["armenia", "russia", "georgia", "turkey"]
@@ -177,6 +178,28 @@ def test_one_edit_renders_only_the_pages_that_show_it(tmp_path: Path) -> None:
     result = build_site(site.root, use_cache=True)
     assert 1 <= result.rendered < result.pages / 2
     assert result.stats.written >= 1
+
+
+def test_a_new_alias_renders_again_only_the_bodies_that_name_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = Site(tmp_path / "site")
+    for n in range(4):
+        site.apply((0, n, n + 1, n))
+    named = sorted(site.briefings)[0]
+    site.briefings[named]["body"] = "Zanzibarx spoke first."
+    site.write_briefing(named)
+    build_site(site.root, search=False, use_cache=True)
+    assert list((site.root / CACHE_DIR).glob("searched-*.pickle"))  # kept on disk, out of memory
+    rendered: list[str] = []
+    real = bodies.render_body
+    monkeypatch.setattr(bodies, "render_body",
+                        lambda md, text, *rest: rendered.append(text) or real(md, text, *rest))
+    site.actors["actor-0"].append("Zanzibarx")
+    site.write_actor("actor-0")
+    build_site(site.root, search=False, use_cache=True, workers=1)
+    assert rendered == ["Zanzibarx spoke first.\n"]
+    page = (site.root / "build/briefings" / named[11:] / "index.html").read_text()
+    assert 'class="mention">Zanzibarx</a>' in page
 
 
 def test_template_edit_rerenders_everything(tmp_path: Path) -> None:

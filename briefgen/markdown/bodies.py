@@ -24,10 +24,18 @@ from briefgen.urls import base_path, entity_url, under_base
 
 @dataclass
 class CachedBody:
+    """A rendered body as the cache keeps it; the text the mention matcher searched is
+    in the cache's spilled `searched` table (read only to re-check after a registry change)."""
+
     body: RenderedBody
-    searched: PackedText  # the text the mention matcher searched, to re-check it after a registry change
-    signature: bytes  # a digest of where the registry's names matched in `searched`
-    fingerprint: str
+    signature: bytes  # a digest of where the registry's names matched in the searched text
+    fingerprint: str  # the registry's, when `signature` was taken
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    cached: CachedBody
+    searched: PackedText
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +68,15 @@ def render_bodies(linked: Linked, cache: BuildCache | None = None,
             bodies[request.source] = found
     made = run_jobs(lambda i: renderer.render(missing[i][0]), len(missing), workers=workers)
     for (request, key), entry in zip(missing, made, strict=True):
-        bodies[request.source] = entry.body
+        bodies[request.source] = entry.cached.body
         if cache is not None:
-            cache.set_body(key, entry)
+            cache.set_body(key, entry.cached)
+            cache.set_searched(key, entry.searched)
     if cache is not None:
-        _forget_unused(cache, set(keys))
+        used = set(keys)
+        _forget_unused(cache, used)
+        cache.searched_used = used
+        cache.spill_searched()
     return bodies
 
 
@@ -72,6 +84,7 @@ def _forget_unused(cache: BuildCache, used: set[bytes]) -> None:
     """Drop cached bodies no file has any more, so the cache does not grow forever."""
     for key in [k for k in cache.bodies if k not in used]:
         cache.drop_body(key)
+        cache.drop_searched(key)
 
 
 def _signature(matches: list[Match]) -> bytes:
@@ -98,13 +111,16 @@ class _BodyRenderer:
             return None
         if entry.fingerprint == self.matcher.fingerprint:
             return entry.body
-        if _signature(self.matcher.find(str(entry.searched))) == entry.signature:
+        searched = cache.searched_for(key)
+        if searched is None:
+            return None
+        if _signature(self.matcher.find(str(searched))) == entry.signature:
             entry.fingerprint = self.matcher.fingerprint
             cache.touch_body(key)
             return entry.body
         return None
 
-    def render(self, request: _Request) -> CachedBody:
+    def render(self, request: _Request) -> _Rendered:
         config = self.config
         context = MentionContext(
             matcher=self.matcher,
@@ -114,7 +130,7 @@ class _BodyRenderer:
         )
         body = render_body(self.md, str(request.text), context)
         if not self.for_cache:  # what only the cache needs is not worth computing
-            return CachedBody(body, PackedText(b""), b"", "")
+            return _Rendered(CachedBody(body, b"", ""), PackedText(b""))
         searched = searched_text(context)
-        return CachedBody(body, PackedText.pack(searched), _signature(self.matcher.find(searched)),
-                          self.matcher.fingerprint)
+        cached = CachedBody(body, _signature(self.matcher.find(searched)), self.matcher.fingerprint)
+        return _Rendered(cached, PackedText.pack(searched))
