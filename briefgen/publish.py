@@ -7,9 +7,10 @@ output is a function of the content alone, byte for byte.
 
 from __future__ import annotations
 
+import io
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
@@ -133,6 +134,29 @@ def _origin(base_url: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
-def json_bytes(document: Any) -> bytes:
-    """Compact JSON: the C encoder only serves documents without indentation."""
-    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+def json_bytes(document: Mapping[str, Any]) -> bytes:
+    """Compact JSON (the C encoder serves only documents without indentation), written
+    item by item: a top-level list or generator never exists as one string, so a
+    large export costs little more memory than its bytes.
+
+    The bytes are exactly `json.dumps(document, ensure_ascii=False, separators=(",", ":"))`
+    and a newline, with every generator a list.
+    """
+    out = io.BytesIO()
+    out.write(b"{")
+    for number, (key, value) in enumerate(document.items()):
+        out.write(b"," if number else b"")
+        out.write(_compact(key) + b":")
+        if isinstance(value, (list, tuple, Iterator)):
+            out.write(b"[")
+            for index, item in enumerate(value):
+                out.write(b"," + _compact(item) if index else _compact(item))
+            out.write(b"]")
+        else:
+            out.write(_compact(value))
+    out.write(b"}\n")
+    return out.getvalue()
+
+
+def _compact(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

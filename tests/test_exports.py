@@ -7,8 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from briefgen.build import build_site
+from briefgen.publish import json_bytes
 from tests.conftest import ACTORS_AND_COUNTRIES, REPO, MakeSite, briefing
 
 EXAMPLE = "https://briefgen-example.netlify.app/"
@@ -101,3 +104,19 @@ def test_status_history_is_oldest_first_and_since_is_when_the_status_began(make_
     assert pair["status"] == "strained" and pair["since"] == "2024-02-01"
     assert pair["trend"] == "unchanged"
     assert pair["briefings"] == [f"https://example.org/briefings/{s}/" for s in ("c", "b", "a")]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda children: (st.lists(children, max_size=3)
+                      | st.dictionaries(st.text(max_size=5), children, max_size=3)),
+    max_leaves=10,
+)
+
+
+@given(st.dictionaries(st.text(max_size=5), _JSON | st.lists(_JSON, max_size=4), max_size=4), st.booleans())
+def test_streamed_json_is_exactly_what_json_dumps_writes(document: dict[str, Any], lazily: bool) -> None:
+    expected = (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    if lazily:  # top-level lists as generators, as the exports give them
+        document = {k: (iter(v) if isinstance(v, list) else v) for k, v in document.items()}
+    assert json_bytes(document) == expected

@@ -2,12 +2,14 @@
 
 Each document is a dict of plain values with a `version` key; the README
 documents every field. URLs are absolute (under `base_url`), ids are the
-entity ids used in the site's URLs, and lists are in a stable order.
+entity ids used in the site's URLs, and lists are in a stable order. The long
+lists are generators, made item by item as the document is written (a large
+site's briefings.json is over 100 MB).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from briefgen import urls
@@ -36,7 +38,7 @@ def entities_document(model: SiteModel) -> Document:
         actors_of.setdefault(country_id, []).append(actor_id)
     return {
         "version": FORMAT_VERSION,
-        "actors": [
+        "actors": (
             {
                 "id": actor_id,
                 "name": actor.name,
@@ -49,8 +51,8 @@ def entities_document(model: SiteModel) -> Document:
                 "briefings": _pick(absolute, model.by_actor.get(actor_id, ())),
             }
             for actor_id, actor in sorted(registry.actors.items())
-        ],
-        "countries": [
+        ),
+        "countries": (
             {
                 "id": country_id,
                 "name": country.name,
@@ -63,17 +65,20 @@ def entities_document(model: SiteModel) -> Document:
                 "briefings": _pick(absolute, model.by_country.get(country_id, ())),
             }
             for country_id, country in sorted(registry.countries.items())
-        ],
+        ),
     }
 
 
 def briefings_document(model: SiteModel) -> Document:
     """Every published briefing, newest first, without its body."""
+    return {"version": FORMAT_VERSION, "briefings": _briefing_items(model)}
+
+
+def _briefing_items(model: SiteModel) -> Iterator[Document]:
     config = model.linked.config
-    items = []
     for item in model.briefings:
         briefing = item.briefing
-        items.append({
+        yield {
             "url": urls.absolute_url(config, urls.briefing_url(config, briefing)),
             "slug": briefing.slug,
             "title": briefing.title,
@@ -93,20 +98,26 @@ def briefings_document(model: SiteModel) -> Document:
                 for s in briefing.sources
             ],
             "aliases": [a.value for a in briefing.aliases],
-        })
-    return {"version": FORMAT_VERSION, "briefings": items}
+        }
 
 
 def relations_document(model: SiteModel) -> Document:
-    absolute = _absolute_briefing_urls(model)
     """Every covered pair: its current status, when that status began, and its whole history."""
+    return {
+        "version": FORMAT_VERSION,
+        "vocabulary": list(model.linked.config.relation_vocabulary),
+        "pairs": _pair_items(model),
+    }
+
+
+def _pair_items(model: SiteModel) -> Iterator[Document]:
+    absolute = _absolute_briefing_urls(model)
     config = model.linked.config
     registry = model.linked.registry
-    pairs = []
     for record in sorted(model.relations, key=lambda r: r.pair):
         page = urls.pair_url(*record.pair)
         last_change = record.last_change
-        pairs.append({
+        yield {
             "between": list(record.pair),
             "names": [registry.countries[c].name for c in record.pair],
             "url": urls.absolute_url(config, page),
@@ -124,9 +135,4 @@ def relations_document(model: SiteModel) -> Document:
                 for point in record.points
             ],
             "briefings": _pick(absolute, record.briefings),
-        })
-    return {
-        "version": FORMAT_VERSION,
-        "vocabulary": list(config.relation_vocabulary),
-        "pairs": pairs,
-    }
+        }
