@@ -26,7 +26,6 @@ from briefgen.cache import (
     no_memo,
     read_manifest,
     save_cache,
-    walk_files,
 )
 from briefgen.config import CONFIG_FILE, SiteConfig, is_absolute_url, load_config
 from briefgen.content import load_content
@@ -43,7 +42,7 @@ from briefgen.sitemodel import PageSpec, SiteModel, build_model, build_pages
 from briefgen.sitemodel.discovery import alias_problems, claimed_urls
 from briefgen.sitemodel.feeds import FeedSource, feed_sources
 from briefgen.sitemodel.model import mention_suggestions
-from briefgen.write import SwapNeeded, WriteStats, check_output_dir, write_site
+from briefgen.write import SwapNeeded, WriteStats, check_output_dir, scan_output, write_site
 
 STATIC_DIR = "static"
 OUTPUT_DIR = "build"
@@ -182,8 +181,8 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
                                       publishing=publishing)
         done = _nothing_to_do(root, out_dir, stamp, newest)
         if done is not None:
-            pages, report, earlier_warnings = done
-            return BuildResult(pages, 0, WriteStats(0, _count_files(out_dir), 0),
+            pages, files, report, earlier_warnings = done
+            return BuildResult(pages, 0, WriteStats(0, files, 0),
                                time.perf_counter() - started, report, earlier_warnings, up_to_date=True)
         cache = load_cache(root, warn)
     progress("loading content")
@@ -193,23 +192,26 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
         if use_cache and cache is not None:
             save_cache(root, cache)
         raise ContentError(site.report)
+    scan = scan_output(out_dir)
     plan = plan_outputs(root, site.config, site.model, site.pages, site.feeds, static_files(root),
-                        out_dir, cache, workers=workers)
+                        scan.files, cache, workers=workers)
     progress(f"rendering and writing {len(plan.jobs)} files ({len(plan.kept)} unchanged)")
-    keep = _search_files(out_dir) if search else set()
+    # The search index already in the output is kept while the pages are written.
+    keep = {path for path in scan.files if path.startswith(f"{SEARCH_DIR}/")} if search else set()
     try:
-        written = write_outputs(out_dir, plan, keep, workers=workers)
+        written = write_outputs(out_dir, plan, scan, keep, workers=workers)
     except SwapNeeded:
         return build_site(root, out_dir, drafts=drafts, base_url=base_url, search=search,
                           publishing=publishing, workers=workers, progress=progress, warn=warn)
     if cache is not None:
-        remember_outputs(cache, out_dir, plan, written)
+        remember_outputs(cache, plan, written)
     warnings: tuple[str, ...] = ()
     if search:
         progress("indexing pages for search")
         warnings = tuple(_index_for_search(root, out_dir, written, cache is not None))
     if use_cache and cache is not None:
-        outputs = {path: (size, mtime) for path, size, mtime in _output_files(out_dir)}
+        index = scan_output(out_dir / SEARCH_DIR).files if search else {}
+        outputs = {**written.files, **{f"{SEARCH_DIR}/{path}": state for path, state in index.items()}}
         cache.set_outcome(stamp, outputs, (len(site.pages), site.report.diagnostics, warnings))
         save_cache(root, cache)
     return BuildResult(len(site.pages), plan.pages_made, written.stats, time.perf_counter() - started,
@@ -226,34 +228,18 @@ def _inputs_stamp(root: Path, out_dir: Path, **options: object) -> tuple[bytes, 
 
 
 def _nothing_to_do(root: Path, out_dir: Path, stamp: bytes,
-                   newest: int) -> tuple[int, Report, tuple[str, ...]] | None:
-    """The last build's outcome when its inputs and its output are exactly as they were."""
+                   newest: int) -> tuple[int, int, Report, tuple[str, ...]] | None:
+    """The last build's outcome (pages, files, report, warnings) when its inputs and its
+    output are exactly as they were."""
     manifest = read_manifest(root)
     if manifest is None or manifest.stamp != stamp or newest / 1e9 >= manifest.saved_at - RACY_SECONDS:
         return None
     if not out_dir.is_dir():
         return None
-    if {path: (size, mtime) for path, size, mtime in _output_files(out_dir)} != manifest.outputs:
+    if scan_output(out_dir).files != manifest.outputs:
         return None
     pages, diagnostics, warnings = manifest.summary
-    return pages, Report(tuple(diagnostics)), tuple(warnings)
-
-
-def _output_files(out_dir: Path) -> list[tuple[str, int, int]]:
-    prefix = len(str(out_dir)) + 1
-    return [(path[prefix:], size, mtime) for path, size, mtime in walk_files(out_dir)]
-
-
-def _count_files(out_dir: Path) -> int:
-    return sum(1 for _ in walk_files(out_dir))
-
-
-def _search_files(out_dir: Path) -> set[str]:
-    """The search index already in the output: kept while the pages are written."""
-    folder = out_dir / SEARCH_DIR
-    if not folder.is_dir():
-        return set()
-    return {p.relative_to(out_dir).as_posix() for p in folder.rglob("*") if p.is_file()}
+    return pages, len(manifest.outputs), Report(tuple(diagnostics)), tuple(warnings)
 
 
 def _index_for_search(root: Path, out_dir: Path, written: Written, cached: bool) -> list[str]:

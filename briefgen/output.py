@@ -10,7 +10,7 @@ jobs and stage the bytes themselves, so only a yes/no per file travels back.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -36,7 +36,7 @@ from briefgen.sitemodel import PageSpec, SiteModel, menu
 from briefgen.sitemodel.feeds import Feed, FeedSource, build_feeds, feed_links
 from briefgen.sitemodel.head import Heads
 from briefgen.urls import output_path
-from briefgen.write import WriteStats, begin, commit, rollback, stage
+from briefgen.write import OutputScan, WriteStats, begin, commit, file_state, rollback, stage
 
 # What making an output gives back: its file, and its input digest when the
 # plan did not compute one (an output the cache has never seen is digested by
@@ -103,12 +103,15 @@ class Plan:
 class Written:
     stats: WriteStats
     digests: dict[str, bytes]  # every digested output's input digest, the plan's and the workers'
+    files: dict[str, tuple[int, int]]  # (size, mtime) of every file the plan accounts for, as it is now
 
 
 def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequence[PageSpec],
-                 feeds: Sequence[FeedSource], static: Sequence[OutputFile], out_dir: Path,
-                 cache: BuildCache | None, workers: int | None = None) -> Plan:
-    """Every output of the site, as jobs, minus those the cache shows to be in place already.
+                 feeds: Sequence[FeedSource], static: Sequence[OutputFile],
+                 existing: Mapping[str, tuple[int, int]], cache: BuildCache | None,
+                 workers: int | None = None) -> Plan:
+    """Every output of the site, as jobs, minus those the cache shows to be in place already
+    (`existing`: the output folder's files with their size and mtime).
 
     Input digests are computed only with a cache (without one nothing could be
     skipped): on every core, for the outputs an earlier build made (to see
@@ -145,7 +148,7 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
         for job, found in zip(known, run_jobs(lambda k: inputs(known[k]), len(known), workers=workers),
                               strict=True):
             digests[job.path] = found
-            if _in_place(cache, out_dir, job.path, found):
+            if _in_place(cache, existing, job.path, found):
                 kept.add(job.path)
             else:
                 jobs.append(job)
@@ -162,21 +165,21 @@ def _ready(data: bytes) -> Callable[[], bytes]:
     return lambda: data
 
 
-def _in_place(cache: BuildCache, out_dir: Path, path: str, inputs: bytes) -> bool:
+def _in_place(cache: BuildCache, existing: Mapping[str, tuple[int, int]], path: str, inputs: bytes) -> bool:
     entry = cache.pages.get(path)
     if entry is None or entry.digest != inputs:
         return False
-    try:
-        stat = (out_dir / path).stat()
-    except OSError:
-        return False
-    return stat.st_size == entry.size and stat.st_mtime_ns == entry.mtime_ns
+    return existing.get(path) == (entry.size, entry.mtime_ns)
 
 
-def write_outputs(out_dir: Path, plan: Plan, keep: Collection[str] = (),
+def write_outputs(out_dir: Path, plan: Plan, scan: OutputScan, keep: Collection[str] = (),
                   workers: int | None = None) -> Written:
-    """Make and stage every job (in parallel), then commit; on any failure, roll back."""
-    tx = begin(out_dir, [job.path for job in plan.jobs], {*plan.kept, *keep})
+    """Make and stage every job (in parallel), then commit; on any failure, roll back.
+
+    `scan` is the output folder as it was before; the result says what it holds now
+    (every file but those of `keep`), without walking it again.
+    """
+    tx = begin(out_dir, [job.path for job in plan.jobs], {*plan.kept, *keep}, scan)
     jobs = plan.jobs
 
     def make_and_stage(index: int) -> tuple[bool, bytes | None]:
@@ -188,23 +191,28 @@ def write_outputs(out_dir: Path, plan: Plan, keep: Collection[str] = (),
     except BaseException:
         rollback(tx)
         raise
-    stats = commit(tx, [job.path for job, (changed, _) in zip(jobs, results, strict=True) if changed])
+    changed = [job.path for job, (was_changed, _) in zip(jobs, results, strict=True) if was_changed]
+    stats = commit(tx, changed)
     late = {job.path: inputs for job, (_, inputs) in zip(jobs, results, strict=True) if inputs is not None}
-    return Written(stats, {**plan.digests, **late})
+    rewritten = set(changed)
+    files = {path: scan.files[path] for path in plan.kept}  # neither made nor touched
+    files.update((job.path, scan.files[job.path]) for job in jobs if job.path not in rewritten)
+    try:
+        files.update((path, file_state(out_dir / path)) for path in changed)
+    except OSError as exc:
+        raise BuildError(f"an output is missing right after it was written: {exc}") from exc
+    return Written(stats, {**plan.digests, **late}, files)
 
 
-def remember_outputs(cache: BuildCache, out_dir: Path, plan: Plan, written: Written) -> None:
+def remember_outputs(cache: BuildCache, plan: Plan, written: Written) -> None:
     """Record, for every digested output, the digest it was made from and the file it now has."""
     current: dict[str, PageEntry] = {}
     for path, inputs in written.digests.items():
         if path in plan.kept:
             current[path] = cache.pages[path]
             continue
-        try:
-            stat = (out_dir / path).stat()
-        except OSError as exc:
-            raise BuildError(f"{path} is missing right after it was written: {exc}") from exc
-        current[path] = PageEntry(inputs, stat.st_size, stat.st_mtime_ns)
+        size, mtime_ns = written.files[path]
+        current[path] = PageEntry(inputs, size, mtime_ns)
     cache.set_pages(current)
 
 

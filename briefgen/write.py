@@ -49,6 +49,47 @@ class Transaction:
     new_dirs: tuple[Path, ...]
 
 
+@dataclass(frozen=True)
+class OutputScan:
+    """What an output folder holds, as relative paths: its files (a symlink counts as a
+    file) with their size and mtime, its folders, and the symlinks that point at folders."""
+
+    files: dict[str, tuple[int, int]]
+    folders: set[str]
+    links: set[str]
+
+
+def scan_output(out_dir: Path) -> OutputScan:
+    """One walk of the output folder (empty when there is none); a build looks at it once."""
+    scan = OutputScan({}, set(), set())
+    if not out_dir.is_dir():
+        return scan
+    start = len(str(out_dir)) + 1
+    stack = [str(out_dir)]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                relative = entry.path[start:]
+                if entry.is_dir(follow_symlinks=False):
+                    scan.folders.add(relative)
+                    stack.append(entry.path)
+                    continue
+                try:
+                    stat = entry.stat()
+                except OSError:  # a dangling symlink
+                    stat = entry.stat(follow_symlinks=False)
+                scan.files[relative] = (stat.st_size, stat.st_mtime_ns)
+                if entry.is_symlink() and entry.is_dir():
+                    scan.links.add(relative)
+    return scan
+
+
+def file_state(path: Path) -> tuple[int, int]:
+    """(size, mtime) as `scan_output` records it."""
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
 def check_output_dir(out_dir: Path, root: Path) -> None:
     """Refuse an output folder whose stale-file removal could destroy a user's work."""
     out = out_dir.resolve()
@@ -66,8 +107,7 @@ def check_output_dir(out_dir: Path, root: Path) -> None:
 
 def validate_paths(out_dir: Path, files: Sequence[OutputFile]) -> None:
     """Every path relative, inside `out_dir` once resolved, and produced once only."""
-    links = _existing(out_dir)[2] if out_dir.is_dir() else set()
-    _validate(out_dir, [f.path for f in files], links)
+    _validate(out_dir, [f.path for f in files], scan_output(out_dir).links)
 
 
 def _validate(out_dir: Path, paths: Iterable[str], links: set[str]) -> None:
@@ -93,8 +133,10 @@ def _validate(out_dir: Path, paths: Iterable[str], links: set[str]) -> None:
         seen.add(path)
 
 
-def begin(out_dir: Path, paths: Collection[str], keep: Collection[str] = ()) -> Transaction:
-    """Plan a write of `paths` (to be staged) while the files in `keep` stay as they are.
+def begin(out_dir: Path, paths: Collection[str], keep: Collection[str] = (),
+          scan: OutputScan | None = None) -> Transaction:
+    """Plan a write of `paths` (to be staged) while the files in `keep` stay as they are;
+    `scan` is the output folder as the build found it (looked at again when not given).
 
     Raises `SwapNeeded` when kept files would have to move to a new folder.
     """
@@ -102,8 +144,9 @@ def begin(out_dir: Path, paths: Collection[str], keep: Collection[str] = ()) -> 
         _validate(out_dir, [*paths, *keep], set())
         return Transaction(out_dir, frozenset(paths), frozenset(), frozenset(),
                            _staging(out_dir), ())
-    existing, folders, links = _existing(out_dir)
-    _validate(out_dir, [*paths, *keep], links)
+    scan = scan if scan is not None else scan_output(out_dir)
+    existing, folders = set(scan.files), scan.folders
+    _validate(out_dir, [*paths, *keep], scan.links)
     if not set(keep) <= existing:
         raise BuildError("internal error: a file to keep is missing from the output")
     if any(_blocked(out_dir, path, existing, folders) for path in paths):
@@ -187,31 +230,6 @@ def _staging(out_dir: Path) -> Path:
 
 def _temp(target: Path) -> Path:
     return target.with_name(f".{target.name}{TEMP_SUFFIX}")
-
-
-def _existing(out_dir: Path) -> tuple[set[str], set[str], set[str]]:
-    """Files, folders and symlinks to folders under `out_dir`, as relative paths.
-
-    A symlink counts as a file (it is replaced, never written through), and
-    also as a link when it points at a folder.
-    """
-    files: set[str] = set()
-    folders: set[str] = set()
-    links: set[str] = set()
-    start = len(str(out_dir)) + 1
-    stack = [str(out_dir)]
-    while stack:
-        with os.scandir(stack.pop()) as entries:
-            for entry in entries:
-                relative = entry.path[start:]
-                if entry.is_dir(follow_symlinks=False):
-                    folders.add(relative)
-                    stack.append(entry.path)
-                else:
-                    files.add(relative)
-                    if entry.is_symlink() and entry.is_dir():
-                        links.add(relative)
-    return files, folders, links
 
 
 def _blocked(out_dir: Path, path: str, existing: set[str], folders: set[str]) -> bool:
