@@ -192,6 +192,10 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
         if use_cache and cache is not None:
             save_cache(root, cache)
         raise ContentError(site.report)
+    registry = site.model.linked.registry
+    progress(f"{_count(len(site.model.briefings), 'briefing')}, {_count(len(registry.actors), 'actor')}, "
+             f"{_count(len(registry.countries), 'country', 'countries')}: "
+             f"{_count(len(site.pages), 'page')}, {_count(len(site.feeds), 'feed')}")
     scan = scan_output(out_dir)
     plan = plan_outputs(root, site.config, site.model, site.pages, site.feeds, static_files(root),
                         scan.files, cache, workers=workers)
@@ -216,6 +220,10 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
         save_cache(root, cache)
     return BuildResult(len(site.pages), plan.pages_made, written.stats, time.perf_counter() - started,
                        site.report, warnings)
+
+
+def _count(number: int, one: str, many: str = "") -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"
 
 
 def _inputs_stamp(root: Path, out_dir: Path, **options: object) -> tuple[bytes, int]:

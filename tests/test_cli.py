@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,67 @@ def test_build_counts_suggestions_and_leaves_them_to_check(
     assert "1 suggestion (suggestions are listed by 'briefgen check')" in err
     code, out, _ = run(capsys, "check", "--root", str(root))
     assert "suggestion: actor 'Vladimir Putin' is mentioned" in out
+
+
+def _build_on_a_terminal(root: Path, *extra: str) -> tuple[str, str]:
+    """`briefgen build` with its stderr on a pseudo-terminal: (stdout, what the terminal showed)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    primary, secondary = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "briefgen", "build", "--root", str(root),
+                               "--no-search", *extra],
+                              stdout=subprocess.PIPE, stderr=secondary, text=True, check=True, timeout=120)
+    finally:
+        os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # EIO: the terminal's other side is closed and drained
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    return done.stdout, shown.decode()
+
+
+def _example_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    root = tmp_path / "site"
+    for name in ("content", "templates", "static"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    return root
+
+
+def test_a_terminal_sees_phases_and_counts_then_one_summary_line(tmp_path: Path) -> None:
+    out, terminal = _build_on_a_terminal(_example_copy(tmp_path))
+    assert "briefgen: loading content" in terminal
+    counts = re.search(r"briefgen: 1 briefing, (\d+) actors, (\d+) countries: (\d+) pages, (\d+) feeds",
+                       terminal)
+    assert counts is not None, terminal
+    assert "briefgen: rendering and writing " in terminal
+    summary = [line for line in out.splitlines() if line.startswith("built ")]
+    assert len(summary) == 1
+    assert re.fullmatch(rf"built {counts[3]} pages: \d+ files written, \d+ unchanged, \d+ removed in [0-9.]+s"
+                        r" \(\d+ pages rendered\)", summary[0])
+
+
+def test_quiet_and_a_pipe_show_no_phases(tmp_path: Path) -> None:
+    root = _example_copy(tmp_path)
+    out, terminal = _build_on_a_terminal(root, "--quiet")
+    assert "briefgen:" not in terminal and out == ""
+    import subprocess
+    import sys
+
+    piped = subprocess.run([sys.executable, "-m", "briefgen", "build", "--root", str(root), "--no-search"],
+                           capture_output=True, text=True, check=True, timeout=120)
+    assert "loading content" not in piped.stderr and "rendering and writing" not in piped.stderr
+    assert piped.stdout.startswith("built ")
