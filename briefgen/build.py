@@ -21,7 +21,6 @@ from briefgen.cache import (
     CACHE_DIR,
     RACY_SECONDS,
     BuildCache,
-    files_stamp,
     load_cache,
     no_memo,
     read_manifest,
@@ -35,6 +34,7 @@ from briefgen.entities import build_registry
 from briefgen.errors import ContentError, UsageError
 from briefgen.markdown import render_bodies
 from briefgen.output import Written, plan_outputs, remember_outputs, search_key, write_outputs
+from briefgen.prose_edit import InputScan, patch_prose, prose_state, scan_inputs
 from briefgen.render import TEMPLATES_DIR, THEME, OutputFile
 from briefgen.resolve import resolve
 from briefgen.search import SEARCH_DIR, find_pagefind, index_search
@@ -72,6 +72,7 @@ class BuildResult:
     report: Report
     warnings: tuple[str, ...] = ()
     up_to_date: bool = False  # nothing had changed: the build stopped after reading the manifest
+    prose_edit: bool = False  # only prose had changed: the build patched the pages that show it
 
 
 def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
@@ -176,14 +177,21 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
     started = time.perf_counter()
     check_output_dir(out_dir, root)
     stamp = b""
+    inputs: InputScan | None = None
     if cache is None and use_cache:
-        stamp, newest = _inputs_stamp(root, out_dir, drafts=drafts, base_url=base_url, search=search,
-                                      publishing=publishing)
-        done = _nothing_to_do(root, out_dir, stamp, newest)
+        inputs = _inputs_stamp(root, out_dir, drafts=drafts, base_url=base_url, search=search,
+                               publishing=publishing)
+        stamp = inputs.stamp
+        done = _nothing_to_do(root, out_dir, stamp, inputs.newest)
         if done is not None:
             pages, files, report, earlier_warnings = done
             return BuildResult(pages, 0, WriteStats(0, files, 0),
                                time.perf_counter() - started, report, earlier_warnings, up_to_date=True)
+        if not search:  # a patched page would need the whole search index made again
+            patched = patch_prose(root, out_dir, inputs)
+            if patched is not None:
+                return BuildResult(patched.pages, patched.rendered, patched.stats,
+                                   time.perf_counter() - started, patched.report, prose_edit=True)
         cache = load_cache(root, warn)
     progress("loading content")
     site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache,
@@ -217,6 +225,8 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
         index = scan_output(out_dir / SEARCH_DIR).files if search else {}
         outputs = {**written.files, **{f"{SEARCH_DIR}/{path}": state for path, state in index.items()}}
         cache.set_outcome(stamp, outputs, (len(site.pages), site.report.diagnostics, warnings))
+        if inputs is not None:
+            cache.manifest.prose = prose_state(inputs, cache, site, plan)
         save_cache(root, cache)
     return BuildResult(len(site.pages), plan.pages_made, written.stats, time.perf_counter() - started,
                        site.report, warnings)
@@ -226,13 +236,13 @@ def _count(number: int, one: str, many: str = "") -> str:
     return f"{number} {one if number == 1 else many or one + 's'}"
 
 
-def _inputs_stamp(root: Path, out_dir: Path, **options: object) -> tuple[bytes, int]:
+def _inputs_stamp(root: Path, out_dir: Path, **options: object) -> InputScan:
     """Every input of a build: its files (path, size, mtime), options, version, theme."""
     theme = Path(str(THEME))
     folders = [root / CONFIG_FILE, root / CONTENT_DIR, root / TEMPLATES_DIR, root / STATIC_DIR, theme]
     pagefind = find_pagefind() if options.get("search") else None
     described = f"{__version__}\0{out_dir.resolve()}\0{sorted(options.items())}\0{pagefind}"
-    return files_stamp([f for f in folders if f.exists()], described.encode())
+    return scan_inputs(root, [f for f in folders if f.exists()], described.encode())
 
 
 def _nothing_to_do(root: Path, out_dir: Path, stamp: bytes,

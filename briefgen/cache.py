@@ -103,6 +103,7 @@ class Manifest:
     outputs: dict[str, tuple[int, int]] = field(default_factory=dict)
     pages: dict[str, PageEntry] = field(default_factory=dict)
     summary: Any = None
+    prose: Any = None  # what a prose edit needs (`briefgen.prose_edit.ProseState`)
 
 
 @dataclass
@@ -169,7 +170,7 @@ class BuildCache:
             return None
         number = shard(key)
         if number not in self._spilled:
-            self._spilled[number] = _read_part(self.folder / _part_name(SPILLED, number))
+            self._spilled[number] = read_part(self.folder / _part_name(SPILLED, number))
         return self._spilled[number].get(key)
 
     def spill_searched(self, folder: Path | None = None) -> None:
@@ -189,7 +190,7 @@ class BuildCache:
         for number in sorted(n for table, n in self.changed if table == SPILLED):
             path = folder / _part_name(SPILLED, number)
             part = self._spilled.pop(number, None)
-            part = _read_part(path) if part is None else part
+            part = read_part(path) if part is None else part
             part.update(pending.get(number, {}))
             if self.searched_used is not None:
                 part = {key: value for key, value in part.items() if key in self.searched_used}
@@ -303,7 +304,7 @@ def _part_name(table: str, number: int) -> str:
     return f"{table}-{number:02d}.pickle"
 
 
-def _read_part(path: Path) -> dict[Any, Any]:
+def read_part(path: Path) -> dict[Any, Any]:
     """One shard of a table read on demand; a missing, foreign or damaged one is empty
     (its entries are then made again, never trusted)."""
     try:

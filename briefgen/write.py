@@ -164,6 +164,17 @@ def begin(out_dir: Path, paths: Collection[str], keep: Collection[str] = (),
                        tuple(out_dir / d for d in new_dirs))
 
 
+def begin_replace(out_dir: Path, paths: Collection[str]) -> Transaction:
+    """A write that only replaces files known to exist (no look at the rest of the folder)."""
+    _validate(out_dir, paths, set())
+    root = out_dir.resolve()
+    for path in paths:
+        if not (out_dir / path).resolve().is_relative_to(root):
+            raise BuildError(f"refusing to write '{path}': it resolves outside {out_dir}")
+    existing = frozenset(paths)
+    return Transaction(out_dir, existing, frozenset(), existing, None, ())
+
+
 def stage(tx: Transaction, file: OutputFile) -> bool:
     """Put `file` on disk for `tx`, without touching the live output; False when unchanged."""
     try:

@@ -29,8 +29,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 class Site:
     """A small site held as text, written to disk file by file as it changes."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *mirrors: Path) -> None:
         self.root = root
+        self.roots = (root, *mirrors)  # the same site written in each
         self.files: dict[str, str] = {}
         self.actors: dict[str, list[str]] = {}
         self.briefings: dict[str, dict[str, object]] = {}
@@ -44,13 +45,15 @@ class Site:
 
     def put(self, path: str, text: str) -> None:
         self.files[path] = text
-        target = self.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text)
+        for root in self.roots:
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
 
     def drop(self, path: str) -> None:
         del self.files[path]
-        (self.root / path).unlink()
+        for root in self.roots:
+            (root / path).unlink()
 
     def add_actor(self, n: int) -> None:
         aid = f"actor-{n}"
@@ -130,13 +133,19 @@ class Site:
                 self.drop(path)
             else:
                 self.put(path, f"<footer>Footer v{b} of {{{{ site.title }}}}</footer>\n")
+        elif kind == 9:  # a prose edit: a paragraph added after the first
+            name = names[a % len(names)]
+            body = str(self.briefings[name]["body"])
+            added = f"Later, {WORDS[b % 8]} & <{WORDS[c % 8]}> talks went on."
+            self.briefings[name]["body"] = f"{body}\n\n{added}"
+            self.write_briefing(name)
         elif kind == 8:  # change the site's options
             mode = ["first", "all", "none"][a % 3]
             self.put("site.yaml", f"title: Prop {b % 2}\nbase_url: https://example.org/\n"
                                   f"options:\n  page_size: {2 + c % 2}\n  mention_links: {mode}\n")
 
 
-OPERATIONS = st.tuples(st.integers(0, 8), st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
+OPERATIONS = st.tuples(st.integers(0, 9), st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -144,18 +153,23 @@ OPERATIONS = st.tuples(st.integers(0, 8), st.integers(0, 20), st.integers(0, 20)
 def test_incremental_equals_clean_after_any_edits(operations: list[tuple[int, ...]]) -> None:
     with tempfile.TemporaryDirectory() as temp:
         base = Path(temp)
-        site = Site(base / "site")
+        site = Site(base / "site", base / "site-without-search")
+        quick = site.roots[1]  # prose edits are patched only by builds without a search index
         memory = BuildCache()
         build_site(site.root, base / "inc", use_cache=True)
+        build_site(quick, base / "quick", use_cache=True, search=False)
         build_site(site.root, base / "mem", cache=memory)
         for op in operations:
             site.apply(op)
             build_site(site.root, base / "inc", use_cache=True)
+            build_site(quick, base / "quick", use_cache=True, search=False)
             build_site(site.root, base / "mem", cache=memory)
         build_site(site.root, base / "clean")
+        build_site(quick, base / "clean-without-search", search=False)
         clean = snapshot(base / "clean")
         assert snapshot(base / "inc") == clean
         assert snapshot(base / "mem") == clean
+        assert snapshot(base / "quick") == snapshot(base / "clean-without-search")
 
 
 def test_nothing_changed_renders_nothing(tmp_path: Path) -> None:

@@ -50,6 +50,11 @@ def is_content_name(name: str) -> bool:
     return name.endswith(".md") and not name.startswith((".", "_", "#"))
 
 
+def is_passed_over(name: str) -> bool:
+    """Files the loader neither reads nor mentions: dot-files and editors' backups and swap files."""
+    return name.startswith(".") or name.endswith(("~", ".swp", ".swx", ".tmp"))
+
+
 def discover(root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
     """Every content file of the site, sorted by path, and warnings for stray files."""
     found: list[SourceFile] = []
@@ -70,7 +75,7 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
         for path, name, stat in sorted(_files_under(child, rel)):
             if is_content_name(name):
                 found.append(SourceFile(kind, path, stat.st_size, stat.st_mtime_ns))
-            elif not name.endswith(("~", ".swp", ".swx", ".tmp")):
+            elif not is_passed_over(name):
                 diagnostics.append(warning(path, 0, 0, f"'{path}' is not a .md file; ignored"))
     return found, diagnostics
 
@@ -152,7 +157,8 @@ def load_content(root: Path, cache: BuildCache | None = None,
 ReadResult = tuple[Record | None, list[Diagnostic]]
 
 
-def _digest(kind: str, raw: bytes) -> str:
+def record_digest(kind: str, raw: bytes) -> str:
+    """What the records cache knows a file's bytes by."""
     return hashlib.blake2b(kind.encode() + b"\0" + raw, digest_size=20).hexdigest()
 
 
@@ -164,7 +170,8 @@ def _read_and_parse(root: Path, file: SourceFile) -> tuple[int, int, str, ReadRe
     path = root / file.path
     stat = path.stat()
     raw = path.read_bytes()
-    return stat.st_size, stat.st_mtime_ns, _digest(file.kind, raw), read_record(file.kind, file.path, raw)
+    digest = record_digest(file.kind, raw)
+    return stat.st_size, stat.st_mtime_ns, digest, read_record(file.kind, file.path, raw)
 
 
 def _from_cache(root: Path, file: SourceFile, cache: BuildCache) -> ReadResult | None:
@@ -175,7 +182,7 @@ def _from_cache(root: Path, file: SourceFile, cache: BuildCache) -> ReadResult |
     if (entry.size == file.size and entry.mtime_ns == file.mtime_ns
             and not cache.is_racy(file.mtime_ns)):
         return entry.value  # type: ignore[no-any-return]
-    digest = _digest(file.kind, (root / file.path).read_bytes())
+    digest = record_digest(file.kind, (root / file.path).read_bytes())
     if entry.digest != digest:
         return None
     cache.set_record(file.path, RecordEntry(file.size, file.mtime_ns, digest, entry.value))

@@ -8,11 +8,13 @@ rendered on every core.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from briefgen.cache import BuildCache, digest
 from briefgen.config import SiteConfig
-from briefgen.entities import EntityRef
+from briefgen.content.models import Briefing
+from briefgen.entities import EntityRef, SurfaceForm
 from briefgen.markdown.mentions import MentionContext, searched_text
 from briefgen.markdown.render import RenderedBody, make_markdown, render_body
 from briefgen.mentions import Match, MentionMatcher
@@ -78,6 +80,16 @@ def render_bodies(linked: Linked, cache: BuildCache | None = None,
         cache.searched_used = used
         cache.spill_searched()
     return bodies
+
+
+def body_renderer(config: SiteConfig, forms: Iterable[SurfaceForm]) -> _BodyRenderer:
+    """A renderer for bodies as a cached build renders them, matching `forms`."""
+    return _BodyRenderer(config, MentionMatcher(forms), for_cache=True)
+
+
+def body_request(briefing: Briefing) -> _Request:
+    """What rendering a briefing's body asks for."""
+    return _Request(briefing.source, briefing.body, None)
 
 
 def _forget_unused(cache: BuildCache, used: set[bytes]) -> None:

@@ -1,0 +1,158 @@
+"""Prose edits: a build after a change of prose only patches the files that show it, and
+gives exactly the bytes of a clean build; anything more than prose takes the full path."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefgen.build import BuildResult, build_site
+from briefgen.prose_edit import body_splices
+from briefgen.render import make_environment
+from tests.conftest import REPO
+
+BRIEFING = "content/briefings/2024-05-08-pashinyan-in-moscow.md"
+PAGE = "briefings/pashinyan-in-moscow/index.html"
+FEED = "feed.xml"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    for name in ("content", "templates", "static"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    return root
+
+
+def build(root: Path) -> BuildResult:
+    return build_site(root, search=False, use_cache=True)
+
+
+def edit(root: Path, old: str, new: str) -> None:
+    path = root / BRIEFING
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def clean_build(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    out = tmp_path / "clean"
+    build_site(root, out, search=False)
+    return snapshot(out)
+
+
+def test_a_paragraph_added_patches_the_page_and_the_feed_only(site: Path, tmp_path: Path) -> None:
+    build(site)
+    text = (site / BRIEFING).read_text()
+    added = "\n\nLate on Friday, the talks were said to resume & <go on>.\n"
+    (site / BRIEFING).write_text(text.rstrip("\n") + added)
+    result = build(site)
+    assert result.prose_edit
+    assert result.stats.written == 2 and result.rendered == 1  # the page and the full-text feed
+    assert "said to resume &amp; &lt;go on&gt;." in (site / "build" / PAGE).read_text()
+    assert "said to resume &amp;amp; &amp;lt;go on&amp;gt;." in (site / "build" / FEED).read_text()
+    assert snapshot(site / "build") == clean_build(site, tmp_path)
+    again = build(site)  # within seconds of the last: the files are read again, and found unchanged
+    assert again.stats.written == 0 and again.rendered == 0
+
+
+def test_a_full_build_after_a_patch_renders_the_page_again_to_the_same_bytes(site: Path) -> None:
+    build(site)
+    (site / BRIEFING).write_text((site / BRIEFING).read_text() + "\nOne more paragraph.\n")
+    assert build(site).prose_edit
+    patched = snapshot(site / "build")
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "site.yaml").write_text((site / "site.yaml").read_text() + "\n")  # any other change: full path
+    result = build(site)
+    assert not result.prose_edit and result.stats.written == 0
+    assert snapshot(site / "build") == patched
+
+
+@pytest.mark.parametrize(("old", "new", "why"), [
+    ("title: ", "title: Now ", "the front matter"),
+    ("Armenian Prime Minister", "The Armenian Prime Minister", "the first paragraph (the summary)"),
+    ("\n\n", "\n\nVladimir Putin answered.\n\n", "a mention"),
+])
+def test_more_than_prose_takes_the_full_path(site: Path, tmp_path: Path, old: str, new: str,
+                                             why: str) -> None:
+    build(site)
+    body_start = (site / BRIEFING).read_text().index("\n---\n") + 5
+    text = (site / BRIEFING).read_text()
+    if why == "the front matter":
+        (site / BRIEFING).write_text(text.replace(old, new, 1))
+    else:
+        head, body = text[:body_start], text[body_start:]
+        assert old in body, why
+        (site / BRIEFING).write_text(head + body.replace(old, new, 1))
+    result = build(site)
+    assert not result.prose_edit, why
+    assert snapshot(site / "build") == clean_build(site, tmp_path)
+
+
+def test_a_hand_edited_page_is_repaired_by_the_full_path(site: Path, tmp_path: Path) -> None:
+    build(site)
+    (site / "build" / PAGE).write_text("vandalised")
+    (site / BRIEFING).write_text((site / BRIEFING).read_text() + "\nOne more paragraph.\n")
+    result = build(site)
+    assert not result.prose_edit
+    assert snapshot(site / "build") == clean_build(site, tmp_path)
+
+
+def test_a_build_with_a_search_index_takes_the_full_path(site: Path) -> None:
+    build_site(site, use_cache=True)
+    (site / BRIEFING).write_text((site / BRIEFING).read_text() + "\nOne more paragraph.\n")
+    assert not build_site(site, use_cache=True).prose_edit
+
+
+def _splices(tmp_path: Path, templates: dict[str, str]) -> bool:
+    for name, text in templates.items():
+        path = tmp_path / "templates" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return body_splices(make_environment(tmp_path, {"base_path": "/"}))
+
+
+def test_the_theme_prints_the_body_as_markup_only(tmp_path: Path) -> None:
+    assert _splices(tmp_path, {})
+
+
+@pytest.mark.parametrize("override", [
+    '{% extends "theme/briefing.html" %}{% block main %}{{ page.body_html | striptags | wordcount }}'
+    '{{ super() }}{% endblock %}',
+    '{% extends "theme/briefing.html" %}{% block main %}{% set p = page %}{{ super() }}{% endblock %}',
+    '{% extends "theme/briefing.html" %}{% block main %}{% filter upper %}{{ super() }}{% endfilter %}'
+    '{% endblock %}',
+    '{% extends "theme/briefing.html" %}{% block main %}{{ super() | upper }}{% endblock %}',
+    '{% extends "theme/base.html" %}{% block main %}{% include page.title %}{% endblock %}',
+    '{% extends "theme/base.html" %}{% block main %}{{ page["body_html"] | e }}{% endblock %}',
+])
+def test_templates_that_use_the_body_otherwise_are_never_patched(tmp_path: Path, override: str) -> None:
+    assert not _splices(tmp_path, {"briefing.html": override})
+
+
+def test_an_override_that_shows_the_body_plainly_still_splices(tmp_path: Path) -> None:
+    plain = ('{% extends "theme/base.html" %}{% block main %}'
+             "<h1>{{ page.title }}</h1>{{ page.body_html | safe }}{% endblock %}")
+    assert _splices(tmp_path, {"briefing.html": plain})
+
+
+def test_a_template_edit_that_breaks_splicing_is_seen_by_the_next_build(site: Path, tmp_path: Path) -> None:
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "briefing.html").write_text(
+        '{% extends "theme/briefing.html" %}{% block main %}<p>{{ page.body_html | striptags | wordcount }}'
+        " words</p>{{ super() }}{% endblock %}")
+    build(site)
+    (site / BRIEFING).write_text((site / BRIEFING).read_text() + "\nOne more paragraph.\n")
+    result = build(site)
+    assert not result.prose_edit
+    assert snapshot(site / "build") == clean_build(site, tmp_path)
+
