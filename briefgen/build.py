@@ -21,6 +21,7 @@ from briefgen.cache import (
     CACHE_DIR,
     RACY_SECONDS,
     BuildCache,
+    Manifest,
     load_cache,
     no_memo,
     read_manifest,
@@ -182,17 +183,18 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
         inputs = _inputs_stamp(root, out_dir, drafts=drafts, base_url=base_url, search=search,
                                publishing=publishing)
         stamp = inputs.stamp
-        done = _nothing_to_do(root, out_dir, stamp, inputs.newest)
+        manifest = read_manifest(root)  # read once: it is large on a large site
+        done = _nothing_to_do(out_dir, stamp, inputs.newest, manifest)
         if done is not None:
             pages, files, report, earlier_warnings = done
             return BuildResult(pages, 0, WriteStats(0, files, 0),
                                time.perf_counter() - started, report, earlier_warnings, up_to_date=True)
         if not search:  # a patched page would need the whole search index made again
-            patched = patch_prose(root, out_dir, inputs)
+            patched = patch_prose(root, out_dir, inputs, manifest)
             if patched is not None:
                 return BuildResult(patched.pages, patched.rendered, patched.stats,
                                    time.perf_counter() - started, patched.report, prose_edit=True)
-        cache = load_cache(root, warn)
+        cache = load_cache(root, warn, manifest)
     progress("loading content")
     site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache,
                      workers=workers)
@@ -245,11 +247,10 @@ def _inputs_stamp(root: Path, out_dir: Path, **options: object) -> InputScan:
     return scan_inputs(root, [f for f in folders if f.exists()], described.encode())
 
 
-def _nothing_to_do(root: Path, out_dir: Path, stamp: bytes,
-                   newest: int) -> tuple[int, int, Report, tuple[str, ...]] | None:
+def _nothing_to_do(out_dir: Path, stamp: bytes, newest: int,
+                   manifest: Manifest | None) -> tuple[int, int, Report, tuple[str, ...]] | None:
     """The last build's outcome (pages, files, report, warnings) when its inputs and its
     output are exactly as they were."""
-    manifest = read_manifest(root)
     if manifest is None or manifest.stamp != stamp or newest / 1e9 >= manifest.saved_at - RACY_SECONDS:
         return None
     if not out_dir.is_dir():

@@ -169,8 +169,8 @@ class BuildCache:
         if self.folder is None:
             return None
         number = shard(key)
-        if number not in self._spilled:
-            self._spilled[number] = read_part(self.folder / _part_name(SPILLED, number))
+        if number not in self._spilled:  # one shard in memory at a time: ask by shard
+            self._spilled = {number: read_part(self.folder / _part_name(SPILLED, number))}
         return self._spilled[number].get(key)
 
     def spill_searched(self, folder: Path | None = None) -> None:
@@ -270,16 +270,22 @@ def read_manifest(root: Path) -> Manifest | None:
     return manifest if isinstance(manifest, Manifest) else None
 
 
-def load_cache(root: Path, warn: Callable[[str], None]) -> BuildCache:
-    """The cache of `root`, or an empty one (with a warning if one existed but was unusable)."""
+def load_cache(root: Path, warn: Callable[[str], None], manifest: Manifest | None = None) -> BuildCache:
+    """The cache of `root`, or an empty one (with a warning if one existed but was unusable).
+
+    `manifest`: the cache's manifest when the caller has read it already. What it
+    says for prose edits is dropped: the build that loads the whole cache makes it anew.
+    """
     folder = root / CACHE_DIR
     if not cache_path(root).exists():
         return BuildCache(folder=folder)
     cache = BuildCache(folder=folder)
     try:
-        manifest = _read(cache_path(root))
+        if manifest is None:
+            manifest = _read(cache_path(root))
         if not isinstance(manifest, Manifest):
             raise pickle.UnpicklingError("not a cache manifest")
+        manifest.prose = None
         cache.manifest = manifest
         for table in TABLES:
             target: dict[Any, Any] = getattr(cache, table)

@@ -44,9 +44,9 @@ from jinja2 import meta, nodes
 from briefgen.cache import (
     CACHE_DIR,
     BuildCache,
+    Manifest,
     PageEntry,
     RecordEntry,
-    read_manifest,
     read_part,
     save_cache,
     shard,
@@ -240,9 +240,12 @@ class _Edit:
     new_html: str
 
 
-def patch_prose(root: Path, out_dir: Path, inputs: InputScan) -> Patched | None:
-    """Make the build by patching, when only prose changed (see the module); else None."""
-    manifest = read_manifest(root)
+def patch_prose(root: Path, out_dir: Path, inputs: InputScan, manifest: Manifest | None) -> Patched | None:
+    """Make the build by patching, when only prose changed (see the module); else None.
+
+    `manifest` is the cache's, as read for this build; it is changed only once the
+    patch is certain (and then saved with the cache).
+    """
     state = manifest.prose if manifest is not None else None
     if manifest is None or not isinstance(state, ProseState) or not state.splices:
         return None

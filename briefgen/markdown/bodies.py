@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from briefgen.cache import BuildCache, digest
+from briefgen.cache import BuildCache, digest, shard
 from briefgen.config import SiteConfig
 from briefgen.content.models import Briefing
 from briefgen.entities import EntityRef, SurfaceForm
@@ -61,9 +61,12 @@ def render_bodies(linked: Linked, cache: BuildCache | None = None,
                              for_cache=cache is not None)
     bodies: dict[str, RenderedBody] = {}
     keys = [renderer.key(r) for r in requests]
+    reused: list[RenderedBody | None] = [None] * len(requests)
+    if cache is not None:  # by shard: after a registry change each is read from disk once, alone
+        for index in sorted(range(len(requests)), key=lambda i: shard(keys[i])):
+            reused[index] = renderer.reuse(cache, keys[index])
     missing = []
-    for request, key in zip(requests, keys, strict=True):
-        found = renderer.reuse(cache, key) if cache is not None else None
+    for request, key, found in zip(requests, keys, reused, strict=True):
         if found is None:
             missing.append((request, key))
         else:
