@@ -35,7 +35,7 @@ from briefgen.entities import build_registry
 from briefgen.errors import ContentError, UsageError
 from briefgen.markdown import render_bodies
 from briefgen.output import Written, plan_outputs, remember_outputs, search_key, write_outputs
-from briefgen.prose_edit import InputScan, patch_prose, prose_state, scan_inputs
+from briefgen.prose_edit import InputScan, Patched, patch_prose, prose_state, scan_inputs
 from briefgen.render import TEMPLATES_DIR, THEME, OutputFile
 from briefgen.resolve import resolve
 from briefgen.search import SEARCH_DIR, find_pagefind, index_search
@@ -192,9 +192,15 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
         if not search:  # a patched page would need the whole search index made again
             patched = patch_prose(root, out_dir, inputs, manifest)
             if patched is not None:
-                return BuildResult(patched.pages, patched.rendered, patched.stats,
-                                   time.perf_counter() - started, patched.report, prose_edit=True)
+                return _patched(patched, started)
         cache = load_cache(root, warn, manifest)
+    elif cache is not None and not search:  # a long-lived cache (the preview server's)
+        inputs = _inputs_stamp(root, out_dir, drafts=drafts, base_url=base_url, search=search,
+                               publishing=publishing)
+        patched = patch_prose(root, out_dir, inputs, cache.manifest, cache)
+        if patched is not None:
+            return _patched(patched, started)
+        cache.manifest.prose = None  # until this full build has made it anew
     progress("loading content")
     site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache,
                      workers=workers)
@@ -223,15 +229,21 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
     if search:
         progress("indexing pages for search")
         warnings = tuple(_index_for_search(root, out_dir, written, cache is not None))
-    if use_cache and cache is not None:
+    if cache is not None:
         index = scan_output(out_dir / SEARCH_DIR).files if search else {}
         outputs = {**written.files, **{f"{SEARCH_DIR}/{path}": state for path, state in index.items()}}
         cache.set_outcome(stamp, outputs, (len(site.pages), site.report.diagnostics, warnings))
         if inputs is not None:
             cache.manifest.prose = prose_state(inputs, cache, site, plan)
-        save_cache(root, cache)
+        if use_cache:
+            save_cache(root, cache)
     return BuildResult(len(site.pages), plan.pages_made, written.stats, time.perf_counter() - started,
                        site.report, warnings)
+
+
+def _patched(patched: Patched, started: float) -> BuildResult:
+    return BuildResult(patched.pages, patched.rendered, patched.stats, time.perf_counter() - started,
+                       patched.report, prose_edit=True)
 
 
 def _count(number: int, one: str, many: str = "") -> str:

@@ -226,6 +226,7 @@ class BuildCache:
         self.manifest.stamp = stamp
         self.manifest.outputs = outputs
         self.manifest.summary = summary
+        self.manifest.saved_at = time.time()  # `save_cache` sets it again; a cache kept in memory has this
         self.changed.add(("manifest", 0))
 
 

@@ -33,6 +33,7 @@ nothing changed is, since it finds the output not as recorded).
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -240,23 +241,25 @@ class _Edit:
     new_html: str
 
 
-def patch_prose(root: Path, out_dir: Path, inputs: InputScan, manifest: Manifest | None) -> Patched | None:
+def patch_prose(root: Path, out_dir: Path, inputs: InputScan, manifest: Manifest | None,
+                live: BuildCache | None = None) -> Patched | None:
     """Make the build by patching, when only prose changed (see the module); else None.
 
     `manifest` is the cache's, as read for this build; it is changed only once the
-    patch is certain (and then saved with the cache).
+    patch is certain, and then saved with the cache. A `live` cache (kept in memory
+    by a long-lived caller) is used and updated as it is, and not saved.
     """
     state = manifest.prose if manifest is not None else None
     if manifest is None or not isinstance(state, ProseState) or not state.splices:
         return None
     if state.frame != inputs.frame or state.briefings.keys() != inputs.briefings.keys():
         return None
-    cache = BuildCache(folder=root / CACHE_DIR, manifest=manifest)
+    cache = live if live is not None else BuildCache(folder=root / CACHE_DIR, manifest=manifest)
     candidates = [path for path, found in inputs.briefings.items()
                   if found != state.briefings[path] or cache.is_racy(found[1])]
     if not candidates or len(candidates) > MOST_FILES:
         return None
-    shards = _Shards(cache)
+    shards = _Shards(cache, everything=live is not None)
     renderer = body_renderer(state.config, state.forms)
     edits: list[_Edit] = []
     for path in candidates:
@@ -286,7 +289,10 @@ def patch_prose(root: Path, out_dir: Path, inputs: InputScan, manifest: Manifest
                            for path, entry in cache.records.items() if path in state.briefings)
     manifest.stamp = inputs.stamp
     cache.changed.add(("manifest", 0))
-    save_cache(root, cache)
+    if live is None:
+        save_cache(root, cache)
+    else:
+        manifest.saved_at = time.time()
     pages, diagnostics, _ = manifest.summary
     return Patched(pages, sum(1 for path in files if path in state.pages.values()), stats,
                    Report(tuple(diagnostics)))
@@ -295,13 +301,14 @@ def patch_prose(root: Path, out_dir: Path, inputs: InputScan, manifest: Manifest
 class _Shards:
     """The cache read shard by shard, as keys are needed; the rest stays on disk."""
 
-    def __init__(self, cache: BuildCache) -> None:
+    def __init__(self, cache: BuildCache, *, everything: bool = False) -> None:
         self.cache = cache
+        self.everything = everything  # the cache holds every table whole already
         self.read: set[tuple[str, int]] = set()
 
     def load(self, table: str, key: Any) -> None:
         number = shard(key)
-        if (table, number) in self.read:
+        if self.everything or (table, number) in self.read:
             return
         self.read.add((table, number))
         assert self.cache.folder is not None

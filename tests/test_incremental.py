@@ -155,21 +155,24 @@ def test_incremental_equals_clean_after_any_edits(operations: list[tuple[int, ..
         base = Path(temp)
         site = Site(base / "site", base / "site-without-search")
         quick = site.roots[1]  # prose edits are patched only by builds without a search index
-        memory = BuildCache()
+        memory, live = BuildCache(), BuildCache()  # as the preview server keeps one
         build_site(site.root, base / "inc", use_cache=True)
         build_site(quick, base / "quick", use_cache=True, search=False)
         build_site(site.root, base / "mem", cache=memory)
+        build_site(quick, base / "live", cache=live, search=False)
         for op in operations:
             site.apply(op)
             build_site(site.root, base / "inc", use_cache=True)
             build_site(quick, base / "quick", use_cache=True, search=False)
             build_site(site.root, base / "mem", cache=memory)
+            build_site(quick, base / "live", cache=live, search=False)
         build_site(site.root, base / "clean")
         build_site(quick, base / "clean-without-search", search=False)
         clean = snapshot(base / "clean")
         assert snapshot(base / "inc") == clean
         assert snapshot(base / "mem") == clean
         assert snapshot(base / "quick") == snapshot(base / "clean-without-search")
+        assert snapshot(base / "live") == snapshot(base / "clean-without-search")
 
 
 def test_nothing_changed_renders_nothing(tmp_path: Path) -> None:

@@ -156,3 +156,15 @@ def test_a_template_edit_that_breaks_splicing_is_seen_by_the_next_build(site: Pa
     assert not result.prose_edit
     assert snapshot(site / "build") == clean_build(site, tmp_path)
 
+
+
+def test_a_cache_kept_in_memory_patches_prose_too(site: Path, tmp_path: Path) -> None:
+    from briefgen.cache import BuildCache
+
+    live = BuildCache()  # as `briefgen serve` keeps one
+    assert not build_site(site, search=False, cache=live).prose_edit
+    (site / BRIEFING).write_text((site / BRIEFING).read_text() + "\nOne more paragraph, live.\n")
+    result = build_site(site, search=False, cache=live)
+    assert result.prose_edit and result.rendered == 1
+    assert snapshot(site / "build") == clean_build(site, tmp_path)
+    assert not (site / ".briefgen-cache").exists()  # nothing written beside the site
