@@ -1,13 +1,15 @@
 """Measure `briefgen serve`'s time from a save on disk to the reloaded page in Chromium.
 
-    python bench/serve_latency.py SITE BRIEFING_FILE PAGE_URL_PATH [--runs 7]
+    python bench/serve_latency.py SITE BRIEFING_FILE PAGE_URL_PATH [--runs 7] [--prose]
 
 e.g. `python bench/serve_latency.py . content/briefings/2024-05-08-pashinyan-in-moscow.md
 /briefings/pashinyan-in-moscow/`. The site is copied to a temporary folder
 first (content/, templates/, static/, site.yaml), so the original is never
 edited. Each run rewrites the briefing's `title:` line and times until the
-open page's <h1> shows the new title; the server's own "built in" lines give
-the build's share. Needs Debian's /usr/bin/chromium and Playwright.
+open page's <h1> shows the new title; with `--prose` it adds a last paragraph
+instead (a prose edit, which the build patches) and waits for its text. The
+server's own "built in" lines give the build's share. Needs Debian's
+/usr/bin/chromium and Playwright.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ def main() -> int:
     parser.add_argument("briefing", help="the briefing file, relative to SITE")
     parser.add_argument("page", help="the briefing's URL path, e.g. /briefings/x/")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--prose", action="store_true", help="add a paragraph instead of retitling")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="briefgen-latency-") as scratch:
         root = Path(scratch) / "site"
@@ -68,13 +71,13 @@ def main() -> int:
         try:
             url = wait_for_url(out, process, timeout=600)
             print(f"first build and start: {time.perf_counter() - started:.2f}s")
-            return measure(root / args.briefing, url.rstrip("/") + args.page, args.runs, err)
+            return measure(root / args.briefing, url.rstrip("/") + args.page, args.runs, err, args.prose)
         finally:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=60)
 
 
-def measure(briefing: Path, url: str, runs: int, server_log: Path) -> int:
+def measure(briefing: Path, url: str, runs: int, server_log: Path, prose: bool) -> int:
     original = briefing.read_text(encoding="utf-8")
     if not re.search(r"^title: .*$", original, flags=re.M):
         raise SystemExit(f"{briefing} has no 'title:' line")
@@ -88,11 +91,15 @@ def measure(briefing: Path, url: str, runs: int, server_log: Path) -> int:
                                    " && window.LiveReload.connector.protocol >= 7", timeout=60_000)
             time.sleep(0.3)
             marker = f"Latency Run {run} {time.time_ns()}"
-            text = re.sub(r"^title: .*$", f"title: {marker}", original, count=1, flags=re.M)
+            if prose:
+                text = original.rstrip("\n") + f"\n\n{marker}.\n"
+                shown = "marker => document.body.textContent.includes(marker + '.')"
+            else:
+                text = re.sub(r"^title: .*$", f"title: {marker}", original, count=1, flags=re.M)
+                shown = "marker => (document.querySelector('h1') || {}).textContent === marker"
             saved = time.perf_counter()
             briefing.write_text(text, encoding="utf-8")
-            page.wait_for_function("marker => (document.querySelector('h1') || {}).textContent"
-                                   " === marker", arg=marker, polling="raf", timeout=600_000)
+            page.wait_for_function(shown, arg=marker, polling="raf", timeout=600_000)
             times.append(time.perf_counter() - saved)
         browser.close()
     builds = [float(s) for s in re.findall(r"built in ([\d.]+)s", server_log.read_text(encoding="utf-8"))]
