@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import textwrap
 import threading
 from collections.abc import Callable, Iterator
@@ -45,6 +46,15 @@ def make_site(tmp_path: Path) -> MakeSite:
         return write_site(tmp_path / f"site{next(counter)}", files)
 
     return make
+
+
+def copy_example_site(root: Path) -> Path:
+    """The repository's example site (its sources, not its output) copied to `root`."""
+    for name in ("content", "templates", "static"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    return root
 
 
 def briefing(title: str = "A briefing", date: str = "2024-05-08", body: str = "Body text.\n",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.cli import main
-from tests.conftest import ACTORS_AND_COUNTRIES, REPO, MakeSite, briefing
+from tests.conftest import ACTORS_AND_COUNTRIES, REPO, MakeSite, briefing, copy_example_site
 
 BRIEF = "content/briefings/2024-05-08-talks.md"
 
@@ -175,14 +175,7 @@ def _build_on_a_terminal(root: Path, *extra: str) -> tuple[str, str]:
 
 
 def _example_copy(tmp_path: Path) -> Path:
-    import shutil
-
-    root = tmp_path / "site"
-    for name in ("content", "templates", "static"):
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    return root
+    return copy_example_site(tmp_path / "site")
 
 
 def test_a_terminal_sees_phases_and_counts_then_one_summary_line(tmp_path: Path) -> None:

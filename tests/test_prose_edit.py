@@ -3,7 +3,6 @@ gives exactly the bytes of a clean build; anything more than prose takes the ful
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from briefgen.build import BuildResult, build_site
 from briefgen.prose_edit import body_splices
 from briefgen.render import make_environment
-from tests.conftest import REPO
+from tests.conftest import copy_example_site
 
 BRIEFING = "content/briefings/2024-05-08-pashinyan-in-moscow.md"
 PAGE = "briefings/pashinyan-in-moscow/index.html"
@@ -25,12 +24,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    for name in ("content", "templates", "static"):
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    return root
+    return copy_example_site(tmp_path / "site")
 
 
 def build(root: Path) -> BuildResult:
