@@ -390,19 +390,6 @@ def data_digest(value: Any, reducers: Mapping[type, Callable[[Any], Any]] | None
     return digest(buffer.getvalue())
 
 
-def files_stamp(folders: Iterable[Path], *extra: bytes) -> tuple[bytes, int]:
-    """A digest of every file's path, size and mtime under `folders`, and the newest mtime."""
-    h = hashlib.blake2b(digest_size=20)
-    newest = 0
-    for part in extra:
-        h.update(len(part).to_bytes(8, "little") + part)
-    for folder in folders:
-        for path, size, mtime in sorted(walk_files(folder)):
-            newest = max(newest, mtime)
-            h.update(f"{path}\0{size}\0{mtime}\n".encode())
-    return h.digest(), newest
-
-
 def walk_files(top: Path) -> Iterable[tuple[str, int, int]]:
     if top.is_file():
         stat = top.stat()
