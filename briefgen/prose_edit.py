@@ -232,7 +232,6 @@ class Patched:
 @dataclass(frozen=True)
 class _Edit:
     path: str
-    stat: tuple[int, int]
     entry: RecordEntry
     key: bytes
     cached: CachedBody
@@ -350,7 +349,7 @@ def _prose_edit(root: Path, path: str, shards: _Shards, renderer: Any) -> _Edit 
     if after.first_paragraph != earlier.first_paragraph or after.mentions != earlier.mentions:
         return None
     new_entry = replace(entry, value=(record, diagnostics))
-    return _Edit(path, before, new_entry, renderer.key(body_request(record)),
+    return _Edit(path, new_entry, renderer.key(body_request(record)),
                  made.cached, made.searched, str(earlier.html), str(after.html))
 
 
