@@ -13,7 +13,9 @@ Tables, each keyed so that a hit can only happen when the inputs are the same:
 - memo: results of the site model's costlier steps, by a digest of their inputs;
 - pages: the digest of each output page's inputs (template sources, site
   data, page data, briefgen version), with the size and mtime of the file
-  written for it, so an unchanged page is neither rendered nor written.
+  written for it, so an unchanged page is neither rendered nor written; and,
+  for a page whose builder can tell, a cheap digest of its inputs made without
+  making its data, so an unchanged page is not even digested.
 
 A manifest also records a stamp of every input file and the size and mtime of
 every output file after the last good build: when neither changed, a build
@@ -48,7 +50,7 @@ MANIFEST = "manifest.pickle"
 SHARDS = 16
 TABLES = ("records", "bodies", "memo")
 SPILLED = "searched"
-FORMAT = 6
+FORMAT = 7
 MAGIC = b"briefgen-cache\n"
 RACY_SECONDS = 2.0
 
@@ -92,6 +94,7 @@ class PageEntry:
     digest: bytes
     size: int
     mtime_ns: int
+    inputs: bytes = b""  # the cheap digest of its inputs (`PageSpec.inputs`) that went with `digest`
 
 
 @dataclass
@@ -388,6 +391,25 @@ def data_digest(value: Any, reducers: Mapping[type, Callable[[Any], Any]] | None
         pickler.dispatch_table = {**copyreg.dispatch_table, **reducers}
     pickler.dump(value)
     return digest(buffer.getvalue())
+
+
+class DigestOnce:
+    """A `data_digest` reducer for shared objects of one type (a briefing's card, a feed
+    entry): each pickles as its own digest, computed the first time it is met.
+
+    Objects are remembered by identity (and kept, so that an id stays theirs):
+    use one per build, for objects nothing changes once made.
+    """
+
+    def __init__(self, kind: type, plain: Callable[[Any], Any] = lambda value: value) -> None:
+        self.kind, self.plain = kind, plain
+        self._seen: dict[int, tuple[Any, bytes]] = {}
+
+    def __call__(self, value: Any) -> tuple[type, tuple[bytes]]:
+        found = self._seen.get(id(value))
+        if found is None or found[0] is not value:
+            found = self._seen[id(value)] = (value, data_digest(self.plain(value)))
+        return self.kind, (found[1],)
 
 
 def walk_files(top: Path) -> Iterable[tuple[str, int, int]]:

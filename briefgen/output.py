@@ -13,12 +13,12 @@ import dataclasses
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import jinja2
 
 from briefgen import __version__
-from briefgen.cache import BuildCache, PageEntry, data_digest, digest
+from briefgen.cache import BuildCache, DigestOnce, PageEntry, data_digest, digest
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildError
 from briefgen.parallel import MIN_PARALLEL_JOBS, run_jobs
@@ -33,7 +33,7 @@ from briefgen.render import (
     theme_assets,
 )
 from briefgen.sitemodel import PageSpec, SiteModel, menu
-from briefgen.sitemodel.feeds import Feed, FeedSource, build_feeds, feed_links
+from briefgen.sitemodel.feeds import Feed, FeedEntry, FeedSource, build_feeds, feed_links
 from briefgen.sitemodel.head import Heads
 from briefgen.urls import output_path
 from briefgen.write import OutputScan, WriteStats, begin, commit, file_state, rollback, stage
@@ -65,6 +65,8 @@ class Makers:
                  config: SiteConfig, page_digest: PageDigester | None, feed_shared: bytes | None) -> None:
         self.env, self.heads, self.pages, self.feeds, self.files = env, heads, pages, feeds, files
         self.config, self.page_digest, self.feed_shared = config, page_digest, feed_shared
+        # An entry is in many feeds: it is digested once.
+        self._entries: dict[type, Callable[[Any], Any]] = {FeedEntry: DigestOnce(FeedEntry)}
 
     def make(self, job: Job) -> Made:
         if job.kind == "page":
@@ -83,7 +85,7 @@ class Makers:
 
     def feed_inputs(self, feed: Feed) -> bytes:
         assert self.feed_shared is not None
-        return digest(self.feed_shared, data_digest(feed))
+        return digest(self.feed_shared, data_digest(feed, self._entries))
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class Plan:
     kept: set[str]
     digests: dict[str, bytes]  # the input digests known before making anything
     makers: Makers
+    fingerprints: dict[str, bytes] = dataclasses.field(default_factory=dict)  # cheap ones, where known
     min_parallel: int = MIN_PARALLEL_JOBS  # jobs from which making them on every core pays off
 
     @property
@@ -116,7 +119,10 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
     Input digests are computed only with a cache (without one nothing could be
     skipped): on every core, for the outputs an earlier build made (to see
     whether they can stay), and by the worker that makes it for the others.
-    Each is a pickle of the output's whole context, head data included.
+    Each is a pickle of the output's whole context, head data included. A page
+    whose builder tells its inputs (`PageSpec.inputs`) is not digested at all
+    when their cheap digest is as the cache recorded: after one edit, that is
+    most pages of a large site.
     """
     assets = theme_assets(config.relation_vocabulary)
     context = site_context(config, menu(model), assets)
@@ -141,10 +147,24 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
     jobs = [Job(path, "file", i) for i, (path, _) in enumerate(files)]
     kept: set[str] = set()
     digests: dict[str, bytes] = {}
+    fingerprints: dict[str, bytes] = {}
     if cache is None:
         jobs += candidates
     else:
-        known = [job for job in candidates if job.path in cache.pages]
+        assert makers.page_digest is not None
+        site_wide = digest(makers.page_digest.shared, data_digest(config))
+        fingerprints = _fingerprints(pages, makers.heads, site_wide)
+        known = []
+        for job in candidates:
+            entry = cache.pages.get(job.path)
+            if entry is None:
+                jobs.append(dataclasses.replace(job, digest=True))
+            elif (entry.inputs and entry.inputs == fingerprints.get(job.path)
+                  and existing.get(job.path) == (entry.size, entry.mtime_ns)):
+                kept.add(job.path)  # its inputs are as they were: no need to digest its data
+                digests[job.path] = entry.digest
+            else:
+                known.append(job)
         for job, found in zip(known, run_jobs(lambda k: inputs(known[k]), len(known), workers=workers),
                               strict=True):
             digests[job.path] = found
@@ -152,9 +172,17 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
                 kept.add(job.path)
             else:
                 jobs.append(job)
-        jobs += (dataclasses.replace(job, digest=True) for job in candidates if job.path not in cache.pages)
     large = len(pages) >= MIN_PARALLEL_JOBS
-    return Plan(jobs, kept, digests, makers, min_parallel=2 if large else MIN_PARALLEL_JOBS)
+    return Plan(jobs, kept, digests, makers, fingerprints, min_parallel=2 if large else MIN_PARALLEL_JOBS)
+
+
+def _fingerprints(pages: Sequence[PageSpec], heads: Heads, site_wide: bytes) -> dict[str, bytes]:
+    """The cheap digest of the inputs of every page whose builder can tell them."""
+    return {
+        output_path(page.url): digest(site_wide, page.url.encode(), page.template.encode(),
+                                      page.inputs(), heads.inputs(page))
+        for page in pages if page.inputs is not None
+    }
 
 
 def _feed_settings(config: SiteConfig) -> tuple[str, str, str]:
@@ -208,11 +236,13 @@ def remember_outputs(cache: BuildCache, plan: Plan, written: Written) -> None:
     """Record, for every digested output, the digest it was made from and the file it now has."""
     current: dict[str, PageEntry] = {}
     for path, inputs in written.digests.items():
+        fingerprint = plan.fingerprints.get(path, b"")
         if path in plan.kept:
-            current[path] = cache.pages[path]
+            entry = cache.pages[path]  # kept: as it was, though its inputs may be told anew
+            current[path] = dataclasses.replace(entry, inputs=fingerprint)
             continue
         size, mtime_ns = written.files[path]
-        current[path] = PageEntry(inputs, size, mtime_ns)
+        current[path] = PageEntry(inputs, size, mtime_ns, fingerprint)
     cache.set_pages(current)
 
 

@@ -336,7 +336,9 @@ def _prose_edit(root: Path, path: str, shards: _Shards, renderer: Any) -> _Edit 
     old_record, old_diagnostics = old.value
     if not isinstance(record, Briefing) or not isinstance(old_record, Briefing):
         return None
-    if replace(record, body=old_record.body) != old_record or diagnostics != old_diagnostics:
+    if diagnostics != old_diagnostics:
+        return None
+    if replace(record, body=old_record.body, digest=old_record.digest) != old_record:
         return None
     old_key = renderer.key(body_request(old_record))
     shards.load("bodies", old_key)

@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from briefgen import __version__
-from briefgen.cache import data_digest, digest
+from briefgen.cache import DigestOnce, data_digest, digest
 from briefgen.charts.plain import draw_matrix, draw_network, draw_timeline
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildError
@@ -148,18 +148,11 @@ class PageDigester:
 
     def __init__(self, shared: bytes) -> None:
         self.shared = shared
-        self._cards: dict[int, tuple[Card, bytes]] = {}  # by id; the card is kept so the id stays its own
-        self._reducers: dict[type, Callable[[Any], Any]] = {Card: self._reduce_card}
+        self._reducers: dict[type, Callable[[Any], Any]] = {Card: DigestOnce(Card, dict)}
 
     def __call__(self, page: PageSpec) -> bytes:
         return digest(self.shared, page.url.encode(), page.template.encode(),
                       data_digest(plain(page.context), self._reducers))
-
-    def _reduce_card(self, card: Card) -> tuple[type[Card], tuple[bytes]]:
-        found = self._cards.get(id(card))
-        if found is None or found[0] is not card:
-            found = self._cards[id(card)] = (card, data_digest(dict(card)))
-        return Card, (found[1],)
 
 
 def render_page(env: jinja2.Environment, page: PageSpec) -> OutputFile:

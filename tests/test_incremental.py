@@ -34,6 +34,7 @@ class Site:
         self.roots = (root, *mirrors)  # the same site written in each
         self.files: dict[str, str] = {}
         self.actors: dict[str, list[str]] = {}
+        self.names: dict[str, str] = {}  # an actor's name, when not "Person <n>"
         self.briefings: dict[str, dict[str, object]] = {}
         self.counter = 0
         self.put("site.yaml", "title: Prop\nbase_url: https://example.org/\noptions:\n  page_size: 2\n")
@@ -64,8 +65,9 @@ class Site:
     def write_actor(self, aid: str) -> None:
         n = aid.split("-")[1]
         aliases = ", ".join(self.actors[aid])
+        name = self.names.get(aid, f"Person {n}")
         self.put(f"content/actors/{aid}.md",
-                 f"---\nname: Person {n}\naliases: [{aliases}]\ncountry: {COUNTRIES[int(n) % 4]}\n---\n"
+                 f"---\nname: {name}\naliases: [{aliases}]\ncountry: {COUNTRIES[int(n) % 4]}\n---\n"
                  f"Profile of Person {n}; see Armenia.\n")
 
     def write_briefing(self, name: str) -> None:
@@ -139,13 +141,31 @@ class Site:
             added = f"Later, {WORDS[b % 8]} & <{WORDS[c % 8]}> talks went on."
             self.briefings[name]["body"] = f"{body}\n\n{added}"
             self.write_briefing(name)
+        elif kind == 10:  # retitle a briefing (its card changes on every list that shows it)
+            name = names[a % len(names)]
+            self.briefings[name]["title"] = f"{WORDS[b % 8].title()} retitled {c}"
+            self.write_briefing(name)
+        elif kind == 11:  # redate a briefing (it moves in every list)
+            name = names[a % len(names)]
+            self.briefings[name]["date"] = f"2023-{1 + b % 12:02d}-{10 + c % 18:02d}"
+            self.write_briefing(name)
+        elif kind == 12:  # rename an actor, or give a country another code
+            if a % 2:
+                aid = actors[b % len(actors)]
+                self.names[aid] = f"{WORDS[c % 8].title()} Person {aid.split('-')[1]}"
+                self.write_actor(aid)
+            else:
+                cid, code = COUNTRIES[b % 4], "X" + "ABCDEFGHIJ"[c % 10]
+                self.put(f"content/countries/{cid}.md",
+                         f"---\nname: {cid.title()}\ncode: {code}\naliases: [{cid.title()}n]\n---\n"
+                         f"Now {WORDS[c % 8]}.\n")
         elif kind == 8:  # change the site's options
             mode = ["first", "all", "none"][a % 3]
             self.put("site.yaml", f"title: Prop {b % 2}\nbase_url: https://example.org/\n"
                                   f"options:\n  page_size: {2 + c % 2}\n  mention_links: {mode}\n")
 
 
-OPERATIONS = st.tuples(st.integers(0, 9), st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
+OPERATIONS = st.tuples(st.integers(0, 12), st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

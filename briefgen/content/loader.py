@@ -6,6 +6,7 @@ worker process or be cached by the bytes' hash.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -105,7 +106,10 @@ def read_record(kind: Kind, path: str, raw: bytes) -> tuple[Record | None, list[
     fm, diagnostics = parse_yaml(split.front, path, split.front_line)
     if fm is None:
         return None, diagnostics
-    return _READERS[kind](fm, split), diagnostics
+    record = _READERS[kind](fm, split)
+    if isinstance(record, Briefing):
+        record = dataclasses.replace(record, digest=record_digest(kind, raw))
+    return record, diagnostics
 
 
 def assemble(records: Iterable[Record]) -> Content:

@@ -60,6 +60,10 @@ class Briefing:
     body_line: int
     slug_line: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # A digest of the bytes it was read from ("" when not read from a file): with
+    # `source` it fixes every other field, so it stands for the record where a
+    # digest of the record is wanted cheaply.
+    digest: str = ""
 
     @property
     def moment(self) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from typing import Any
 from jinja2.utils import htmlsafe_json_dumps
 
 from briefgen import urls
+from briefgen.cache import data_digest
 from briefgen.content.models import Actor, Country
 from briefgen.resolve import ResolvedBriefing
 from briefgen.sitemodel.feeds import FeedLink, rfc3339
@@ -34,12 +35,23 @@ class Heads:
 
     def __init__(self, model: SiteModel, feeds: Mapping[str, FeedLink]) -> None:
         self._annotator = _Annotator(model, feeds)
+        self._feed_digests: dict[str, bytes] = {}
 
     def __call__(self, page: PageSpec) -> PageSpec:
         context = plain(page.context)
         made = dataclasses.replace(page, context=context)
         context["head"] = self._annotator.head(made)
         return made
+
+    def inputs(self, page: PageSpec) -> bytes:
+        """A digest of what the head of `page` reads beyond site-wide configuration and
+        the page's own `inputs`: the feeds it lists."""
+        own = _NUMBERED.sub("/", page.url)
+        key = own if own in self._annotator.feeds else ""  # most pages: the site feed alone
+        found = self._feed_digests.get(key)
+        if found is None:
+            found = self._feed_digests[key] = data_digest(self._annotator.page_feeds(page.url))
+        return found
 
 
 def _as_json(document: Json | None) -> str | None:
@@ -66,6 +78,8 @@ class _Annotator:
         return urls.absolute_url(self.config, url)
 
     def head(self, page: PageSpec) -> Json:
+        """What it reads of the model for a page with `inputs` must be among those inputs
+        (for a briefing page: its record, summary and entities; see `pages._BriefingInputs`)."""
         briefing = self.briefings.get(page.source) if page.template == "briefing.html" else None
         entity = self.entities.get(page.source)
         title = str(page.context.get("page_title", self.config.title))

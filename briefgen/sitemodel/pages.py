@@ -6,6 +6,7 @@ import functools
 from collections.abc import Iterator
 
 from briefgen import urls
+from briefgen.cache import data_digest
 from briefgen.diagnostics import Diagnostic, error
 from briefgen.entities import EntityRef
 from briefgen.sitemodel.model import SiteModel
@@ -76,12 +77,14 @@ def _home(model: SiteModel, card_list: list[Card]) -> Iterator[PageSpec]:
 def _briefings(model: SiteModel, links: Links, card_list: list[Card]) -> Iterator[PageSpec]:
     """One page per briefing, its data made where the page is digested or rendered."""
     config = model.linked.config
+    inputs = _BriefingInputs(model, card_list)
     for position, item in enumerate(model.briefings):
         briefing = item.briefing
         yield PageSpec(urls.briefing_url(config, briefing), "briefing.html",
                        Deferred(functools.partial(_briefing_context, model, links, card_list, position)),
                        source=briefing.source, line=briefing.slug_line,
-                       lastmod=(briefing.updated or briefing.date).isoformat())
+                       lastmod=(briefing.updated or briefing.date).isoformat(),
+                       inputs=functools.partial(inputs, position))
 
 
 def _briefing_context(model: SiteModel, links: Links, card_list: list[Card], position: int) -> View:
@@ -115,6 +118,53 @@ def _briefing_context(model: SiteModel, links: Links, card_list: list[Card], pos
         "related": pick(card_list, model.related[position]),
         "extra": dict(briefing.extra),
     }
+
+
+class _BriefingInputs:
+    """`inputs(position)`: a digest of all a briefing page reads but site-wide data, made
+    without making its context: the record (by the digest of its file), how its names
+    resolved, its body, the entities and tags it links to, and the cards it lists.
+
+    `_briefing_context` above and the head of a briefing page (`head.py`) must read
+    nothing of the model beyond these: change them together. Entities count whole
+    (an edited profile re-checks the pages that link to it, harmless), and a test
+    holds every page to it after random edits (tests/test_page_inputs.py).
+    """
+
+    def __init__(self, model: SiteModel, card_list: list[Card]) -> None:
+        self.model, self.card_list = model, card_list
+        self._cards: dict[int, bytes] = {}
+        self._entities: dict[EntityRef, bytes] = {}
+
+    def __call__(self, position: int) -> bytes:
+        item = self.model.briefings[position]
+        briefing = item.briefing
+        body = self.model.bodies[briefing.source]
+        countries = (*item.countries, *(c for relation in item.relations for c in relation.pair))
+        entities = [*(EntityRef("actor", a) for a in item.actors),
+                    *(EntityRef("country", c) for c in countries)]
+        return data_digest((
+            briefing.source,
+            briefing.digest or data_digest(briefing),
+            item.actors, item.countries, item.relations,
+            body.html.data,
+            body.first_paragraph,
+            [(tag, self.model.tag_slugs[tag]) for tag in briefing.tags],
+            [self._entity(entity) for entity in entities],
+            [self._card(other) for other in self.model.related[position]],
+        ))
+
+    def _card(self, position: int) -> bytes:
+        found = self._cards.get(position)
+        if found is None:
+            found = self._cards[position] = data_digest(dict(self.card_list[position]))
+        return found
+
+    def _entity(self, entity: EntityRef) -> bytes:
+        found = self._entities.get(entity)
+        if found is None:
+            found = self._entities[entity] = data_digest(self.model.linked.registry.entity(entity))
+        return found
 
 
 def _actors(model: SiteModel, links: Links, card_list: list[Card]) -> Iterator[PageSpec]:

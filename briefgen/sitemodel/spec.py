@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 BUILT_IN = "(built-in page)"
@@ -19,6 +19,11 @@ class PageSpec:
     source: str = BUILT_IN
     line: int = 0
     lastmod: str | None = None  # the newest content date the page shows (for the sitemap)
+    # A cheap digest of everything the page's context and head read except the
+    # site-wide data (configuration, templates, site context, feeds): equal
+    # `inputs()` with equal site-wide data mean an equal page. None when the
+    # page builder does not say; then only a digest of the whole context tells.
+    inputs: Callable[[], bytes] | None = field(default=None, compare=False)
 
 
 class Deferred(Mapping[str, Any]):
