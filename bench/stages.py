@@ -6,7 +6,7 @@ Builds SITE (with its cache, without a search index) once and prints the wall
 time of each stage function, largest first. `--edit` first adds a sentence to
 the last paragraph of SITE's first briefing (a prose edit) and waits out the
 two seconds in which an mtime proves nothing; `--no-cache` builds without the
-cache. Stages nest (`plan_outputs` includes its `run_jobs`), so the column does
+cache. Stages nest (`write_outputs` includes its `run_jobs`), so the column does
 not add up to the total. Work in worker processes shows as the parent's wait.
 """
 
@@ -28,7 +28,8 @@ STAGES: dict[ModuleType, tuple[str, ...]] = {
     build: ("load_cache", "load_content", "build_registry", "resolve", "render_bodies", "mention_suggestions",
             "build_model", "build_pages", "feed_sources", "alias_problems", "plan_outputs", "write_outputs",
             "remember_outputs", "save_cache", "scan_output", "_inputs_stamp", "patch_prose", "prose_state"),
-    output: ("run_jobs", "build_feeds", "begin", "commit", "make_environment", "render_inputs_digest", "_fingerprints"),
+    output: ("run_jobs", "build_feeds", "begin", "commit", "make_environment", "render_inputs_digest",
+             "_fingerprints"),
 }
 
 

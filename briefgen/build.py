@@ -214,8 +214,8 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
              f"{_count(len(site.pages), 'page')}, {_count(len(site.feeds), 'feed')}")
     scan = scan_output(out_dir)
     plan = plan_outputs(root, site.config, site.model, site.pages, site.feeds, static_files(root),
-                        scan.files, cache, workers=workers)
-    progress(f"rendering and writing {len(plan.jobs)} files ({len(plan.kept)} unchanged)")
+                        scan.files, cache)
+    progress(f"rendering and writing up to {len(plan.jobs)} files ({len(plan.kept)} unchanged)")
     # The search index already in the output is kept while the pages are written.
     keep = {path for path in scan.files if path.startswith(f"{SEARCH_DIR}/")} if search else set()
     try:
@@ -237,7 +237,7 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
             cache.manifest.prose = prose_state(inputs, cache, site, plan)
         if use_cache:
             save_cache(root, cache)
-    return BuildResult(len(site.pages), plan.pages_made, written.stats, time.perf_counter() - started,
+    return BuildResult(len(site.pages), written.pages_made, written.stats, time.perf_counter() - started,
                        site.report, warnings)
 
 

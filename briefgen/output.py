@@ -3,8 +3,9 @@ core, and write it as one transaction.
 
 Pages and feeds are functions of their input digests: an output whose digest
 and file are unchanged since the cache last saw it is kept as it is, neither
-rendered nor written. Everything else becomes a job; workers render their
-jobs and stage the bytes themselves, so only a yes/no per file travels back.
+rendered nor written. Everything else becomes a job; workers digest, render
+and stage their jobs themselves, so only a yes/no and a digest per file
+travel back.
 """
 
 from __future__ import annotations
@@ -38,10 +39,11 @@ from briefgen.sitemodel.head import Heads
 from briefgen.urls import output_path
 from briefgen.write import OutputScan, WriteStats, begin, commit, file_state, rollback, stage
 
-# What making an output gives back: its file, and its input digest when the
-# plan did not compute one (an output the cache has never seen is digested by
-# the worker that makes it, in the same pass).
-Made = tuple[OutputFile, bytes | None]
+# What making an output gives back: its file (None when the file in place was
+# found to be made from the same inputs), and its input digest when the plan
+# did not compute one (an output the cache cannot vouch for is digested by the
+# worker that makes it, in the same pass).
+Made = tuple[OutputFile | None, bytes | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,7 @@ class Job:
     kind: Literal["page", "feed", "file"]
     index: int
     digest: bool = False  # made by a worker that also digests its inputs (the plan has not)
+    unless: bytes = b""  # the inputs digest of the file in place: when still the same, leave it
 
 
 class Makers:
@@ -68,13 +71,20 @@ class Makers:
         # An entry is in many feeds: it is digested once.
         self._entries: dict[type, Callable[[Any], Any]] = {FeedEntry: DigestOnce(FeedEntry)}
 
-    def make(self, job: Job) -> Made:
+    def make(self, job: Job, in_place: bool = True) -> Made:
+        """The job's output, or None for a file left `in_place` (`job.unless`)."""
         if job.kind == "page":
             page = self.heads(self.pages[job.index])
-            return render_page(self.env, page), self.page_inputs(page) if job.digest else None
+            inputs = self.page_inputs(page) if job.digest else None
+            if in_place and job.unless and inputs == job.unless:
+                return None, inputs
+            return render_page(self.env, page), inputs
         if job.kind == "feed":
             feed = self.feeds[job.index]
-            return atom_feed(feed, self.config), self.feed_inputs(feed) if job.digest else None
+            inputs = self.feed_inputs(feed) if job.digest else None
+            if in_place and job.unless and inputs == job.unless:
+                return None, inputs
+            return atom_feed(feed, self.config), inputs
         path, make = self.files[job.index]
         return OutputFile(path, make()), None
 
@@ -97,32 +107,28 @@ class Plan:
     fingerprints: dict[str, bytes] = dataclasses.field(default_factory=dict)  # cheap ones, where known
     min_parallel: int = MIN_PARALLEL_JOBS  # jobs from which making them on every core pays off
 
-    @property
-    def pages_made(self) -> int:
-        return sum(1 for job in self.jobs if job.kind == "page")
-
 
 @dataclass(frozen=True)
 class Written:
     stats: WriteStats
     digests: dict[str, bytes]  # every digested output's input digest, the plan's and the workers'
     files: dict[str, tuple[int, int]]  # (size, mtime) of every file the plan accounts for, as it is now
+    pages_made: int  # pages rendered (not those found in place)
 
 
 def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequence[PageSpec],
                  feeds: Sequence[FeedSource], static: Sequence[OutputFile],
-                 existing: Mapping[str, tuple[int, int]], cache: BuildCache | None,
-                 workers: int | None = None) -> Plan:
+                 existing: Mapping[str, tuple[int, int]], cache: BuildCache | None) -> Plan:
     """Every output of the site, as jobs, minus those the cache shows to be in place already
     (`existing`: the output folder's files with their size and mtime).
 
     Input digests are computed only with a cache (without one nothing could be
-    skipped): on every core, for the outputs an earlier build made (to see
-    whether they can stay), and by the worker that makes it for the others.
-    Each is a pickle of the output's whole context, head data included. A page
-    whose builder tells its inputs (`PageSpec.inputs`) is not digested at all
-    when their cheap digest is as the cache recorded: after one edit, that is
-    most pages of a large site.
+    skipped), each by the worker that would make the output: a pickle of its
+    whole context, head data included. An output an earlier build made, whose
+    file is still in place, is made only when that digest changed (`Job.unless`).
+    A page whose builder tells its inputs (`PageSpec.inputs`) is not even
+    digested when their cheap digest is as the cache recorded: after one edit,
+    that is most pages of a large site.
     """
     assets = theme_assets(config.relation_vocabulary)
     context = site_context(config, menu(model), assets)
@@ -139,11 +145,6 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
         *(Job(output_path(feed.url), "feed", i) for i, feed in enumerate(feed_list)),
     ]
 
-    def inputs(job: Job) -> bytes:
-        if job.kind == "page":
-            return makers.page_inputs(makers.heads(pages[job.index]))
-        return makers.feed_inputs(feed_list[job.index])
-
     jobs = [Job(path, "file", i) for i, (path, _) in enumerate(files)]
     kept: set[str] = set()
     digests: dict[str, bytes] = {}
@@ -154,24 +155,16 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
         assert makers.page_digest is not None
         site_wide = digest(makers.page_digest.shared, data_digest(config))
         fingerprints = _fingerprints(pages, makers.heads, site_wide)
-        known = []
         for job in candidates:
             entry = cache.pages.get(job.path)
-            if entry is None:
+            in_place = entry is not None and existing.get(job.path) == (entry.size, entry.mtime_ns)
+            if entry is None or not in_place:
                 jobs.append(dataclasses.replace(job, digest=True))
-            elif (entry.inputs and entry.inputs == fingerprints.get(job.path)
-                  and existing.get(job.path) == (entry.size, entry.mtime_ns)):
+            elif entry.inputs and entry.inputs == fingerprints.get(job.path):
                 kept.add(job.path)  # its inputs are as they were: no need to digest its data
                 digests[job.path] = entry.digest
-            else:
-                known.append(job)
-        for job, found in zip(known, run_jobs(lambda k: inputs(known[k]), len(known), workers=workers),
-                              strict=True):
-            digests[job.path] = found
-            if _in_place(cache, existing, job.path, found):
-                kept.add(job.path)
-            else:
-                jobs.append(job)
+            else:  # digested where it would be made, and made only when that digest changed
+                jobs.append(dataclasses.replace(job, digest=True, unless=entry.digest))
     large = len(pages) >= MIN_PARALLEL_JOBS
     return Plan(jobs, kept, digests, makers, fingerprints, min_parallel=2 if large else MIN_PARALLEL_JOBS)
 
@@ -193,13 +186,6 @@ def _ready(data: bytes) -> Callable[[], bytes]:
     return lambda: data
 
 
-def _in_place(cache: BuildCache, existing: Mapping[str, tuple[int, int]], path: str, inputs: bytes) -> bool:
-    entry = cache.pages.get(path)
-    if entry is None or entry.digest != inputs:
-        return False
-    return existing.get(path) == (entry.size, entry.mtime_ns)
-
-
 def write_outputs(out_dir: Path, plan: Plan, scan: OutputScan, keep: Collection[str] = (),
                   workers: int | None = None) -> Written:
     """Make and stage every job (in parallel), then commit; on any failure, roll back.
@@ -210,18 +196,24 @@ def write_outputs(out_dir: Path, plan: Plan, scan: OutputScan, keep: Collection[
     tx = begin(out_dir, [job.path for job in plan.jobs], {*plan.kept, *keep}, scan)
     jobs = plan.jobs
 
-    def make_and_stage(index: int) -> tuple[bool, bytes | None]:
-        file, inputs = plan.makers.make(jobs[index])
-        return stage(tx, file), inputs
+    in_place = tx.staging is None  # a new folder must be given every file
+
+    def make_and_stage(index: int) -> tuple[bool, bytes | None, bool]:
+        file, inputs = plan.makers.make(jobs[index], in_place)
+        if file is None:
+            return False, inputs, False
+        return stage(tx, file), inputs, True
 
     try:
         results = run_jobs(make_and_stage, len(jobs), workers=workers, min_jobs=plan.min_parallel)
     except BaseException:
         rollback(tx)
         raise
-    changed = [job.path for job, (was_changed, _) in zip(jobs, results, strict=True) if was_changed]
+    changed = [job.path for job, (was_changed, _, _) in zip(jobs, results, strict=True) if was_changed]
     stats = commit(tx, changed)
-    late = {job.path: inputs for job, (_, inputs) in zip(jobs, results, strict=True) if inputs is not None}
+    late = {job.path: inputs for job, (_, inputs, _) in zip(jobs, results, strict=True) if inputs is not None}
+    made = sum(1 for job, (_, _, was_made) in zip(jobs, results, strict=True)
+               if was_made and job.kind == "page")
     rewritten = set(changed)
     files = {path: scan.files[path] for path in plan.kept}  # neither made nor touched
     files.update((job.path, scan.files[job.path]) for job in jobs if job.path not in rewritten)
@@ -229,7 +221,7 @@ def write_outputs(out_dir: Path, plan: Plan, scan: OutputScan, keep: Collection[
         files.update((path, file_state(out_dir / path)) for path in changed)
     except OSError as exc:
         raise BuildError(f"an output is missing right after it was written: {exc}") from exc
-    return Written(stats, {**plan.digests, **late}, files)
+    return Written(stats, {**plan.digests, **late}, files, made)
 
 
 def remember_outputs(cache: BuildCache, plan: Plan, written: Written) -> None:

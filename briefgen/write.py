@@ -116,16 +116,15 @@ def _validate(out_dir: Path, paths: Iterable[str], links: set[str]) -> None:
     root = out_dir.resolve()
     seen: set[str] = set()
     for path in paths:
-        pure = PurePosixPath(path)
         if (
             not path
-            or pure.is_absolute()
+            or path.startswith("/")
             or any(part in ("", ".", "..") for part in path.split("/"))
             or "\\" in path
             or "\x00" in path
         ):
             raise BuildError(f"refusing to write '{path}': not a plain relative path")
-        if links and any(str(parent) in links for parent in pure.parents) and \
+        if links and any(str(parent) in links for parent in PurePosixPath(path).parents) and \
                 not (root / path).resolve().is_relative_to(root):
             raise BuildError(f"refusing to write '{path}': it resolves outside {out_dir}")
         if path in seen:
@@ -154,12 +153,12 @@ def begin(out_dir: Path, paths: Collection[str], keep: Collection[str] = (),
             raise SwapNeeded("the output folder's layout changed; a full rewrite is needed")
         return Transaction(out_dir, frozenset(paths), frozenset(), frozenset(existing),
                            _staging(out_dir), ())
-    wanted_dirs = {str(PurePosixPath(p).parent) for p in paths} - {"."}
-    new_dirs = sorted(
-        {str(parent) for d in wanted_dirs for parent in (PurePosixPath(d), *PurePosixPath(d).parents)
-         if str(parent) != "." and str(parent) not in folders},
-        key=lambda d: d.count("/"),
-    )
+    missing: set[str] = set()
+    for folder in {path.rpartition("/")[0] for path in paths}:
+        while folder and folder not in folders and folder not in missing:
+            missing.add(folder)
+            folder = folder.rpartition("/")[0]
+    new_dirs = sorted(missing, key=lambda d: d.count("/"))
     return Transaction(out_dir, frozenset(paths), frozenset(keep), frozenset(existing), None,
                        tuple(out_dir / d for d in new_dirs))
 
@@ -245,6 +244,8 @@ def _temp(target: Path) -> Path:
 
 def _blocked(out_dir: Path, path: str, existing: set[str], folders: set[str]) -> bool:
     """True when a folder stands where a file must go, or a file where a folder must."""
+    if path in existing:  # a file there already: its parents are folders
+        return False
     if path in folders:
         return True
     return any(str(parent) in existing for parent in PurePosixPath(path).parents if str(parent) != ".")

@@ -21,8 +21,7 @@ Digests = dict[str, tuple[bytes, bytes]]  # output path: (cheap digest of inputs
 
 def page_digests(root: Path) -> Digests:
     site = load_site(root)
-    plan = plan_outputs(root, site.config, site.model, site.pages, site.feeds, [], {}, BuildCache(),
-                        workers=1)
+    plan = plan_outputs(root, site.config, site.model, site.pages, site.feeds, [], {}, BuildCache())
     makers = plan.makers
     return {
         path: (plan.fingerprints[path], makers.page_inputs(makers.heads(page)))
