@@ -8,6 +8,7 @@ run in the calling process: the result is the same either way.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -50,8 +51,12 @@ def run_jobs(job: Callable[[int], T], count: int, *, workers: int | None = None,
 
 
 def _adopt(job: Callable[[int], Any]) -> None:
+    """In a new worker: take the job, and collect garbage only among what this worker makes
+    (what it inherited lives as long as it does; walking it would also copy its pages)."""
     global _worker_job
     _worker_job = job
+    gc.freeze()
+    gc.enable()
 
 
 def _run_chunk(chunk: Sequence[int]) -> list[Any]:
