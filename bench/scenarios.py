@@ -71,6 +71,18 @@ def edit_body(workspace: Workspace) -> str:
     return f"edited {path.name}"
 
 
+def retitle(workspace: Workspace) -> str:
+    """Change the title of another briefing from the middle of the archive: a front-matter
+    edit, shown on its page and on every list, feed and export that shows it."""
+    files = _briefing_files(workspace)
+    path = files[len(files) // 2 + 1]
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---\ntitle: "):
+        raise ValueError(f"{path} does not start with a title line to edit")
+    _replace(path, text.replace("\ntitle: ", "\ntitle: Revised — ", 1))
+    return f"retitled {path.name}"
+
+
 def add_briefing(workspace: Workspace) -> str:
     """A new briefing dated the day after the latest one, as an analyst adds today's."""
     files = _briefing_files(workspace)
@@ -118,6 +130,7 @@ SCENARIOS = (
     Scenario("cold", "no build/ and no cache", move_aside),
     Scenario("warm", "nothing changed", nothing),
     Scenario("edit-body", "one briefing's body edited", edit_body),
+    Scenario("retitle", "one briefing's title edited", retitle),
     Scenario("add", "one briefing added (the newest)", add_briefing),
     Scenario("delete", "one briefing deleted", delete_briefing),
     Scenario("edit-aliases", f"an alias added to the rank-{ALIAS_ACTOR_RANK} actor", edit_aliases),

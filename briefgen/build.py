@@ -219,7 +219,7 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
     scan = scan_output(out_dir)
     plan = plan_outputs(root, site.config, site.model, site.pages, site.feeds, static_files(root),
                         scan.files, cache)
-    progress(f"rendering and writing up to {len(plan.jobs)} files ({len(plan.kept)} unchanged)")
+    progress(f"rendering and writing what changed of {len(plan.jobs)} files")
     # The search index already in the output is kept while the pages are written.
     keep = {path for path in scan.files if path.startswith(f"{SEARCH_DIR}/")} if search else set()
     try:
@@ -228,7 +228,7 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
         return build_site(root, out_dir, drafts=drafts, base_url=base_url, search=search,
                           publishing=publishing, workers=workers, progress=progress, warn=warn)
     if cache is not None:
-        remember_outputs(cache, plan, written)
+        remember_outputs(cache, written)
     warnings: tuple[str, ...] = ()
     if search:
         progress("indexing pages for search")

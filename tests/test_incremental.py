@@ -159,13 +159,17 @@ class Site:
                 self.put(f"content/countries/{cid}.md",
                          f"---\nname: {cid.title()}\ncode: {code}\naliases: [{cid.title()}n]\n---\n"
                          f"Now {WORDS[c % 8]}.\n")
+        elif kind == 13:  # declare other actors
+            name = names[a % len(names)]
+            self.briefings[name]["actors"] = actors[b % len(actors): b % len(actors) + 1 + c % 3]
+            self.write_briefing(name)
         elif kind == 8:  # change the site's options
             mode = ["first", "all", "none"][a % 3]
             self.put("site.yaml", f"title: Prop {b % 2}\nbase_url: https://example.org/\n"
                                   f"options:\n  page_size: {2 + c % 2}\n  mention_links: {mode}\n")
 
 
-OPERATIONS = st.tuples(st.integers(0, 12), st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
+OPERATIONS = st.tuples(st.integers(0, 13), st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

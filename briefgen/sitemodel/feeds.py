@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from briefgen import urls
+from briefgen.cache import data_digest
 from briefgen.packed import PackedHtml
 from briefgen.resolve import ResolvedBriefing
 from briefgen.sitemodel.model import SiteModel
@@ -113,8 +114,7 @@ def build_feeds(model: SiteModel, sources: Sequence[FeedSource]) -> list[Feed]:
                           key=_instant, default=NO_DATE)
     feeds = []
     for source in sources:
-        size = FEED_SIZE if source.full_content else TOPIC_FEED_SIZE
-        chosen = tuple(entry(p) for p in source.positions[:size])
+        chosen = tuple(entry(p) for p in _chosen(source))
         feeds.append(Feed(
             url=urls.feed_url(source.page_url),
             page_url=source.page_url,
@@ -126,6 +126,21 @@ def build_feeds(model: SiteModel, sources: Sequence[FeedSource]) -> list[Feed]:
             full_content=source.full_content,
         ))
     return feeds
+
+
+def _chosen(source: FeedSource) -> tuple[int, ...]:
+    """The positions of the briefings a feed holds: the newest, as many as its kind holds."""
+    return source.positions[:FEED_SIZE if source.full_content else TOPIC_FEED_SIZE]
+
+
+def feed_inputs(model: SiteModel, source: FeedSource, feed: Feed) -> bytes:
+    """A cheap digest of what `feed` (made from `source`) holds, site-wide settings aside:
+    its own fields, and each entry's briefing as `ModelDigests.briefing` digests it
+    (everything `make_entry` reads but the configuration)."""
+    return data_digest((
+        feed.url, feed.page_url, feed.title, feed.subtitle, feed.id, feed.updated, feed.full_content,
+        [model.digests.briefing(position) for position in _chosen(source)],
+    ))
 
 
 def make_entry(model: SiteModel, item: ResolvedBriefing) -> FeedEntry:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -39,6 +40,54 @@ class SiteModel:
     def summary(self, item: ResolvedBriefing) -> str:
         body = self.bodies.get(item.briefing.source)
         return item.briefing.summary or (body.first_paragraph if body else "")
+
+    @functools.cached_property
+    def digests(self) -> ModelDigests:
+        """Digests of its parts, each made once (see `ModelDigests`)."""
+        return ModelDigests(self)
+
+
+class ModelDigests:
+    """Cheap digests of a site model's parts, each made once, from which the outputs built
+    on them digest what they read without being made (`PageSpec.inputs`).
+
+    Where a part has a digest of its own already (a briefing's file, a packed
+    body), that stands for it; nothing here renders or lays out anything.
+    """
+
+    def __init__(self, model: SiteModel) -> None:
+        self.model = model
+        self._briefings: list[bytes | None] = [None] * len(model.briefings)
+        self._entities: dict[EntityRef, bytes] = {}
+
+    def briefing(self, position: int) -> bytes:
+        """The briefing at `position`: its record (by its file's digest: with its source,
+        that fixes every field), how its names resolved, and its rendered body."""
+        found = self._briefings[position]
+        if found is None:
+            item = self.model.briefings[position]
+            record = item.briefing
+            body = self.model.bodies[record.source]
+            found = self._briefings[position] = data_digest((
+                record.source, record.digest or data_digest(record),
+                item.actors, item.countries, item.relations,
+                body.html.data, body.first_paragraph,
+            ))
+        return found
+
+    def entity(self, entity: EntityRef) -> bytes:
+        """An actor or country: its record, its rendered profile, and (an actor's) country
+        as resolved."""
+        found = self._entities.get(entity)
+        if found is None:
+            linked = self.model.linked
+            record = linked.registry.entity(entity)
+            body = self.model.bodies.get(record.source)
+            country = linked.actor_country.get(entity.id) if entity.kind == "actor" else None
+            found = self._entities[entity] = data_digest((
+                record, body.html.data if body else b"", body.first_paragraph if body else "", country,
+            ))
+        return found
 
 
 def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: bool,

@@ -6,10 +6,10 @@ import functools
 from collections.abc import Iterator
 
 from briefgen import urls
-from briefgen.cache import data_digest
 from briefgen.diagnostics import Diagnostic, error
 from briefgen.entities import EntityRef
 from briefgen.sitemodel.model import SiteModel
+from briefgen.sitemodel.page_inputs import PageInputs, once
 from briefgen.sitemodel.paginate import list_pages, pick
 from briefgen.sitemodel.relation_pages import pair_summary, relation_pages
 from briefgen.sitemodel.spec import BUILT_IN, Deferred, PageSpec
@@ -26,13 +26,14 @@ def build_pages(model: SiteModel) -> tuple[list[PageSpec], list[Diagnostic]]:
     """All pages, in URL order, and an error for each URL claimed twice."""
     links = Links(model)
     card_list = [briefing_card(model, links, item) for item in model.briefings]
+    inputs = PageInputs(model, card_list)
     pages = [
-        *_home(model, card_list),
-        *_briefings(model, links, card_list),
-        *_actors(model, links, card_list),
-        *_countries(model, links, card_list),
-        *_tags(model, card_list),
-        *relation_pages(model, links, card_list),
+        *_home(model, card_list, inputs),
+        *_briefings(model, links, card_list, inputs),
+        *_actors(model, links, card_list, inputs),
+        *_countries(model, links, card_list, inputs),
+        *_tags(model, card_list, inputs),
+        *relation_pages(model, links, card_list, inputs),
         *_plain_pages(model),
         PageSpec(urls.SEARCH, "search.html", {"page_title": "Search"}),
         PageSpec(urls.NOT_FOUND, "404.html", {"page_title": "Page not found"}),
@@ -58,7 +59,7 @@ def _claim_urls(pages: list[PageSpec]) -> tuple[list[PageSpec], list[Diagnostic]
     return sorted(owners.values(), key=lambda p: p.url), diagnostics
 
 
-def _home(model: SiteModel, card_list: list[Card]) -> Iterator[PageSpec]:
+def _home(model: SiteModel, card_list: list[Card], inputs: PageInputs) -> Iterator[PageSpec]:
     config = model.linked.config
     yield PageSpec(urls.HOME, "home.html", {
         "page_title": config.title,
@@ -71,20 +72,21 @@ def _home(model: SiteModel, card_list: list[Card]) -> Iterator[PageSpec]:
         },
     }, lastmod=card_list[0]["date"]["iso"] if card_list else None)
     yield from list_pages(urls.BRIEFINGS, "briefings.html", card_list, config.page_size,
-                          {"page_title": "All briefings"}, BUILT_IN)
+                          {"page_title": "All briefings"}, BUILT_IN,
+                          functools.partial(inputs.listed, lambda: b""))
 
 
-def _briefings(model: SiteModel, links: Links, card_list: list[Card]) -> Iterator[PageSpec]:
+def _briefings(model: SiteModel, links: Links, card_list: list[Card],
+               inputs: PageInputs) -> Iterator[PageSpec]:
     """One page per briefing, its data made where the page is digested or rendered."""
     config = model.linked.config
-    inputs = _BriefingInputs(model, card_list)
     for position, item in enumerate(model.briefings):
         briefing = item.briefing
         yield PageSpec(urls.briefing_url(config, briefing), "briefing.html",
                        Deferred(functools.partial(_briefing_context, model, links, card_list, position)),
                        source=briefing.source, line=briefing.slug_line,
                        lastmod=(briefing.updated or briefing.date).isoformat(),
-                       inputs=functools.partial(inputs, position))
+                       inputs=functools.partial(inputs.briefing_page, position))
 
 
 def _briefing_context(model: SiteModel, links: Links, card_list: list[Card], position: int) -> View:
@@ -120,54 +122,7 @@ def _briefing_context(model: SiteModel, links: Links, card_list: list[Card], pos
     }
 
 
-class _BriefingInputs:
-    """`inputs(position)`: a digest of all a briefing page reads but site-wide data, made
-    without making its context: the record (by the digest of its file), how its names
-    resolved, its body, the entities and tags it links to, and the cards it lists.
-
-    `_briefing_context` above and the head of a briefing page (`head.py`) must read
-    nothing of the model beyond these: change them together. Entities count whole
-    (an edited profile re-checks the pages that link to it, harmless), and a test
-    holds every page to it after random edits (tests/test_page_inputs.py).
-    """
-
-    def __init__(self, model: SiteModel, card_list: list[Card]) -> None:
-        self.model, self.card_list = model, card_list
-        self._cards: dict[int, bytes] = {}
-        self._entities: dict[EntityRef, bytes] = {}
-
-    def __call__(self, position: int) -> bytes:
-        item = self.model.briefings[position]
-        briefing = item.briefing
-        body = self.model.bodies[briefing.source]
-        countries = (*item.countries, *(c for relation in item.relations for c in relation.pair))
-        entities = [*(EntityRef("actor", a) for a in item.actors),
-                    *(EntityRef("country", c) for c in countries)]
-        return data_digest((
-            briefing.source,
-            briefing.digest or data_digest(briefing),
-            item.actors, item.countries, item.relations,
-            body.html.data,
-            body.first_paragraph,
-            [(tag, self.model.tag_slugs[tag]) for tag in briefing.tags],
-            [self._entity(entity) for entity in entities],
-            [self._card(other) for other in self.model.related[position]],
-        ))
-
-    def _card(self, position: int) -> bytes:
-        found = self._cards.get(position)
-        if found is None:
-            found = self._cards[position] = data_digest(dict(self.card_list[position]))
-        return found
-
-    def _entity(self, entity: EntityRef) -> bytes:
-        found = self._entities.get(entity)
-        if found is None:
-            found = self._entities[entity] = data_digest(self.model.linked.registry.entity(entity))
-        return found
-
-
-def _actors(model: SiteModel, links: Links, card_list: list[Card]) -> Iterator[PageSpec]:
+def _actors(model: SiteModel, links: Links, card_list: list[Card], inputs: PageInputs) -> Iterator[PageSpec]:
     registry = model.linked.registry
     by_name = sorted(registry.actors.values(), key=lambda a: (a.name.casefold(), a.id))
     yield PageSpec(urls.ACTORS, "actors.html", {
@@ -199,9 +154,11 @@ def _actors(model: SiteModel, links: Links, card_list: list[Card]) -> Iterator[P
             ],
             "also_mentioned": _also_mentioned(model, card_list, EntityRef("actor", actor.id)),
         }
+        own = functools.partial(inputs.actor_page, actor.id)
         yield from list_pages(urls.actor_url(actor.id), "actor.html",
                               pick(card_list, model.by_actor.get(actor.id, ())),
-                              model.linked.config.page_size, context, actor.source)
+                              model.linked.config.page_size, context, actor.source,
+                              functools.partial(inputs.listed, once(own)))
 
 
 def _also_mentioned(model: SiteModel, card_list: list[Card], entity: EntityRef) -> View:
@@ -216,7 +173,8 @@ def _actor_country(model: SiteModel, links: Links, actor_id: str) -> View | None
     return links.country(country) if country else None
 
 
-def _countries(model: SiteModel, links: Links, card_list: list[Card]) -> Iterator[PageSpec]:
+def _countries(model: SiteModel, links: Links, card_list: list[Card],
+               inputs: PageInputs) -> Iterator[PageSpec]:
     registry = model.linked.registry
     by_name = sorted(registry.countries.values(), key=lambda c: (c.name.casefold(), c.id))
     actors_of: dict[str, list[str]] = {}
@@ -238,6 +196,7 @@ def _countries(model: SiteModel, links: Links, card_list: list[Card]) -> Iterato
             (links.actor(a) for a in actors_of.get(country.id, ())),
             key=lambda view: (view["name"].casefold(), view["id"]),
         )
+        pairs = [record for record in model.relations if country.id in record.pair]
         context = {
             "page_title": country.name,
             "country": {
@@ -248,17 +207,17 @@ def _countries(model: SiteModel, links: Links, card_list: list[Card]) -> Iterato
                 "extra": dict(country.extra),
             },
             "actors": actors,
-            "relations": [
-                pair_summary(model, links, record) for record in model.relations if country.id in record.pair
-            ],
+            "relations": [pair_summary(model, links, record) for record in pairs],
             "also_mentioned": _also_mentioned(model, card_list, EntityRef("country", country.id)),
         }
+        own = functools.partial(inputs.country_page, country.id, actors_of.get(country.id, []), pairs)
         yield from list_pages(urls.country_url(country.id), "country.html",
                               pick(card_list, model.by_country.get(country.id, ())),
-                              model.linked.config.page_size, context, country.source)
+                              model.linked.config.page_size, context, country.source,
+                              functools.partial(inputs.listed, once(own)))
 
 
-def _tags(model: SiteModel, card_list: list[Card]) -> Iterator[PageSpec]:
+def _tags(model: SiteModel, card_list: list[Card], inputs: PageInputs) -> Iterator[PageSpec]:
     yield PageSpec(urls.TAGS, "tags.html", {
         "page_title": "Tags",
         "tags": [
@@ -269,7 +228,8 @@ def _tags(model: SiteModel, card_list: list[Card]) -> Iterator[PageSpec]:
     for slug, name in model.tag_names.items():
         yield from list_pages(urls.tag_url(slug), "tag.html", pick(card_list, model.by_tag[slug]),
                               model.linked.config.page_size,
-                              {"page_title": f"Tag: {name}", "tag": name}, BUILT_IN)
+                              {"page_title": f"Tag: {name}", "tag": name}, BUILT_IN,
+                              functools.partial(inputs.listed, functools.partial(name.encode)))
 
 
 def _plain_pages(model: SiteModel) -> Iterator[PageSpec]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -59,12 +60,15 @@ def pick(items: Sequence[T], positions: Sequence[int]) -> list[T]:
 
 
 def list_pages(url: str, template: str, items: Sequence[Any], page_size: int,
-               context: Mapping[str, Any], source: str) -> Iterator[PageSpec]:
+               context: Mapping[str, Any], source: str,
+               inputs: Callable[[Sequence[Any], dict[str, Any]], bytes] | None = None) -> Iterator[PageSpec]:
     """A page (or several) showing `context` plus one slice of `items` (cards, newest
-    first) as `briefings`."""
+    first) as `briefings`; `inputs(slice, pager)`, when given, digests what one such page
+    reads (`PageSpec.inputs`)."""
     also = context.get("also_mentioned", {}).get("briefings") or []
     for part in paginate(url, items, page_size):
         shown = [*part.items[:1], *also[:1]]
         yield PageSpec(part.url, template,
                        {**context, "briefings": list(part.items), "pager": part.pager},
-                       source=source, lastmod=max((card["date"]["iso"] for card in shown), default=None))
+                       source=source, lastmod=max((card["date"]["iso"] for card in shown), default=None),
+                       inputs=functools.partial(inputs, part.items, part.pager) if inputs else None)

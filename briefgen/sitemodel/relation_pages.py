@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,6 +11,7 @@ from briefgen.charts import ChartCountry
 from briefgen.charts.plain import relations_spec, timeline_spec
 from briefgen.charts.svg import name_key
 from briefgen.sitemodel.model import SiteModel
+from briefgen.sitemodel.page_inputs import PageInputs, once
 from briefgen.sitemodel.paginate import list_pages, pick
 from briefgen.sitemodel.relations import PairRecord
 from briefgen.sitemodel.spec import BUILT_IN, PageSpec
@@ -38,11 +40,12 @@ def _name(model: SiteModel, country_id: str) -> str:
     return model.linked.registry.countries[country_id].name
 
 
-def relation_pages(model: SiteModel, links: Links, card_list: list[Card]) -> Iterator[PageSpec]:
+def relation_pages(model: SiteModel, links: Links, card_list: list[Card],
+                   inputs: PageInputs) -> Iterator[PageSpec]:
     """The index and the pair pages; their charts travel as plain data, drawn at render time."""
     yield _index(model, links)
     for record in model.relations:
-        yield from _pair_pages(model, links, record, card_list)
+        yield from _pair_pages(model, links, record, card_list, inputs)
 
 
 def _index(model: SiteModel, links: Links) -> PageSpec:
@@ -83,7 +86,7 @@ def _index(model: SiteModel, links: Links) -> PageSpec:
 
 
 def _pair_pages(model: SiteModel, links: Links, record: PairRecord,
-                card_list: list[Card]) -> Iterator[PageSpec]:
+                card_list: list[Card], inputs: PageInputs) -> Iterator[PageSpec]:
     summary = pair_summary(model, links, record)
     history = [
         {
@@ -113,7 +116,8 @@ def _pair_pages(model: SiteModel, links: Links, record: PairRecord,
         "actors": _pair_actors(model, links, record),
     }
     yield from list_pages(summary["url"], "pair.html", pick(card_list, record.briefings),
-                          model.linked.config.page_size, context, BUILT_IN)
+                          model.linked.config.page_size, context, BUILT_IN,
+                          functools.partial(inputs.listed, once(functools.partial(inputs.pair_page, record))))
 
 
 def _pair_actors(model: SiteModel, links: Links, record: PairRecord) -> list[View]:
