@@ -164,14 +164,16 @@ def fewer_collections() -> Iterator[None]:
     A build makes millions of objects that live until it ends, and makes
     almost no reference cycles; a collector walking them over and over cost
     a sixth of a 10,000-briefing build and half the time a 100,000-briefing
-    site took to load its cache. Worker processes collect as usual, over what
+    site took to load its cache. Worker processes collect, seldom, over what
     they make themselves (`parallel`). The collector's state comes back after.
     """
-    was_enabled = gc.isenabled()
+    was_enabled, thresholds = gc.isenabled(), gc.get_threshold()
     gc.disable()
+    gc.set_threshold(100_000, 50, 100)  # what workers inherit: they make many short-lived objects
     try:
         yield
     finally:
+        gc.set_threshold(*thresholds)
         if was_enabled:
             gc.enable()
 

@@ -61,7 +61,8 @@ class MentionMatcher:
             if not key.strip() or key in self._automaton:
                 continue
             self._automaton.add_word(key, (len(key), text, _capitals(text), form.entity))
-            digest.update(f"{key}\x00{form.entity.kind}\x00{form.entity.id}\x01".encode())
+            # The form as written, not only its folded key: its capitals decide what it matches.
+            digest.update(f"{text}\x00{form.entity.kind}\x00{form.entity.id}\x01".encode())
             count += 1
         self.size = count
         self.fingerprint = digest.hexdigest()

@@ -221,6 +221,27 @@ def test_one_edit_renders_only_the_pages_that_show_it(tmp_path: Path) -> None:
     assert result.stats.written >= 1
 
 
+def test_an_alias_recapitalised_matches_anew(tmp_path: Path) -> None:
+    """Capitals decide what an alias matches ('Quill' is not in 'the quill broke'): a
+    cached body must not outlive a change of them alone."""
+    site = Site(tmp_path / "site")
+    site.apply((0, 1, 2, 3))
+    named = sorted(site.briefings)[0]
+    site.briefings[named]["body"] = "Then the quill broke."
+    site.write_briefing(named)
+    site.actors["actor-0"].append("Quill")
+    site.write_actor("actor-0")
+    build_site(site.root, search=False, use_cache=True)
+    page = site.root / "build/briefings" / named[11:] / "index.html"
+    assert 'class="mention">quill</a>' not in page.read_text()
+    site.actors["actor-0"][-1] = "quill"
+    site.write_actor("actor-0")
+    build_site(site.root, search=False, use_cache=True)
+    assert 'class="mention">quill</a>' in page.read_text()
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert (tmp_path / "clean/briefings" / named[11:] / "index.html").read_bytes() == page.read_bytes()
+
+
 def test_a_new_alias_renders_again_only_the_bodies_that_name_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = Site(tmp_path / "site")
