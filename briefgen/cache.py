@@ -9,7 +9,9 @@ Tables, each keyed so that a hit can only happen when the inputs are the same:
   setting that shapes its HTML; a change of the entity registry re-checks
   only the mentions, not the whole render, in the text the matcher searched
   (the `searched` table, written early and read back only for that re-check,
-  so a large site does not hold it in memory);
+  so a large site does not hold it in memory); `checked` says, by the same
+  key, for which registry (its matcher's fingerprint) a body's mentions hold,
+  in a table of its own so that a re-check does not rewrite the bodies;
 - memo: results of the site model's costlier steps, by a digest of their inputs;
 - pages: the digest of each output page's inputs (template sources, site
   data, page data, briefgen version), with the size and mtime of the file
@@ -48,9 +50,9 @@ from briefgen import __version__
 CACHE_DIR = ".briefgen-cache"
 MANIFEST = "manifest.pickle"
 SHARDS = 16
-TABLES = ("records", "bodies", "memo")
+TABLES = ("records", "bodies", "checked", "memo")
 SPILLED = "searched"
-FORMAT = 7
+FORMAT = 8
 MAGIC = b"briefgen-cache\n"
 RACY_SECONDS = 2.0
 
@@ -115,6 +117,7 @@ class BuildCache:
 
     records: dict[str, RecordEntry] = field(default_factory=dict)
     bodies: dict[bytes, Any] = field(default_factory=dict)
+    checked: dict[bytes, str] = field(default_factory=dict)
     memo: dict[bytes, Any] = field(default_factory=dict)
     manifest: Manifest = field(default_factory=Manifest)
     changed: set[tuple[str, int]] = field(default_factory=set)
@@ -124,6 +127,9 @@ class BuildCache:
     searched: dict[bytes, Any] = field(default_factory=dict)
     searched_used: set[bytes] | None = None
     _spilled: dict[int, dict[bytes, Any]] = field(default_factory=dict)
+    # The files on disk are not this cache's (it replaces a discarded one): the next
+    # save writes every shard, so that none of theirs is left to discard it again.
+    replaces: bool = False
 
     @property
     def pages(self) -> dict[str, PageEntry]:
@@ -151,11 +157,15 @@ class BuildCache:
 
     def drop_body(self, key: bytes) -> None:
         del self.bodies[key]
+        self.checked.pop(key, None)
         self.changed.add(("bodies", shard(key)))
+        self.changed.add(("checked", shard(key)))
 
-    def touch_body(self, key: bytes) -> None:
-        """An entry was updated in place."""
-        self.changed.add(("bodies", shard(key)))
+    def set_checked(self, key: bytes, fingerprint: str) -> None:
+        """The body of `key` holds for the registry whose matcher has this fingerprint."""
+        if self.checked.get(key) != fingerprint:
+            self.checked[key] = fingerprint
+            self.changed.add(("checked", shard(key)))
 
     def set_searched(self, key: bytes, value: Any) -> None:
         self.searched[key] = value
@@ -303,10 +313,10 @@ def load_cache(root: Path, warn: Callable[[str], None], manifest: Manifest | Non
         _check_shape(cache)
     except _Foreign:
         warn(f"discarding the build cache in {folder}: written by another briefgen or Python")
-        return BuildCache(folder=folder)
+        return BuildCache(folder=folder, replaces=True)
     except Exception as exc:  # any damage at all means: do not trust it
         warn(f"discarding a corrupt build cache in {folder} ({type(exc).__name__}: {exc})")
-        return BuildCache(folder=folder)
+        return BuildCache(folder=folder, replaces=True)
     return cache
 
 
@@ -332,6 +342,9 @@ def _check_shape(cache: BuildCache) -> None:
     for path, entry in cache.records.items():
         if not (isinstance(path, str) and isinstance(entry, RecordEntry)):
             raise pickle.UnpicklingError("unexpected record entry")
+    for key, fingerprint in cache.checked.items():
+        if not (isinstance(key, bytes) and isinstance(fingerprint, str)):
+            raise pickle.UnpicklingError("unexpected checked entry")
     for out, page in manifest.pages.items():
         if not (isinstance(out, str) and isinstance(page, PageEntry)):
             raise pickle.UnpicklingError("unexpected page entry")
@@ -339,6 +352,10 @@ def _check_shape(cache: BuildCache) -> None:
 
 def save_cache(root: Path, cache: BuildCache) -> None:
     """Write the shards that changed, then the manifest, each atomically."""
+    if cache.replaces:
+        cache.changed.update((table, number) for table in (*TABLES, SPILLED) for number in range(SHARDS))
+        cache.changed.add(("manifest", 0))
+        cache.replaces = False
     if not cache.changed:
         return
     folder = root / CACHE_DIR

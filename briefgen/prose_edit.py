@@ -277,7 +277,9 @@ def patch_prose(root: Path, out_dir: Path, inputs: InputScan, manifest: Manifest
     for edit in edits:
         cache.set_record(edit.path, edit.entry)
         shards.load("bodies", edit.key)
+        shards.load("checked", edit.key)
         cache.set_body(edit.key, edit.cached)
+        cache.set_checked(edit.key, renderer.matcher.fingerprint)
         cache.set_searched(edit.key, edit.searched)
     for path in files:
         state_now = file_state(out_dir / path)
@@ -342,8 +344,10 @@ def _prose_edit(root: Path, path: str, shards: _Shards, renderer: Any) -> _Edit 
         return None
     old_key = renderer.key(body_request(old_record))
     shards.load("bodies", old_key)
+    shards.load("checked", old_key)
     before_body = cache.bodies.get(old_key)
-    if not isinstance(before_body, CachedBody) or before_body.fingerprint != renderer.matcher.fingerprint:
+    fingerprint = renderer.matcher.fingerprint
+    if not isinstance(before_body, CachedBody) or cache.checked.get(old_key) != fingerprint:
         return None
     made = renderer.render(body_request(record))
     after = made.cached.body

@@ -256,10 +256,16 @@ def test_a_new_alias_renders_again_only_the_bodies_that_name_it(
     real = bodies.render_body
     monkeypatch.setattr(bodies, "render_body",
                         lambda md, text, *rest: rendered.append(text) or real(md, text, *rest))
+    tables_before = snapshot(site.root / CACHE_DIR)
     site.actors["actor-0"].append("Zanzibarx")
     site.write_actor("actor-0")
     build_site(site.root, search=False, use_cache=True, workers=1)
     assert rendered == ["Zanzibarx spoke first.\n"]
+    tables_after = snapshot(site.root / CACHE_DIR)
+    rewritten = [name for name, data in tables_after.items() if tables_before.get(name) != data]
+    # The re-checks are noted in the small `checked` table; of the bodies, only the one made anew is written.
+    assert len([name for name in rewritten if name.startswith("bodies-")]) == 1
+    assert len([name for name in rewritten if name.startswith("checked-")]) > 1
     page = (site.root / "build/briefings" / named[11:] / "index.html").read_text()
     assert 'class="mention">Zanzibarx</a>' in page
 
@@ -310,6 +316,24 @@ def test_corrupt_or_foreign_cache_is_discarded_with_a_warning(tmp_path: Path, da
     assert result.rendered == result.pages
     assert snapshot(site.root / "build") == before
     assert load_cache(site.root, warnings.append).records, "a good cache replaced the bad one"
+
+
+def test_a_discarded_cache_leaves_none_of_its_files_behind(tmp_path: Path) -> None:
+    """A foreign shard that no entry of the new cache falls in is written over too: else
+    it would discard the new cache at every build."""
+    site = Site(tmp_path / "site")
+    site.apply((0, 1, 2, 3))
+    build_site(site.root, use_cache=True)
+    folder = site.root / CACHE_DIR
+    unused = next(path for n in range(16) if not (path := folder / f"memo-{n:02d}.pickle").exists())
+    unused.write_bytes(b"briefgen-cache\n0:an-older-briefgen\n")
+    warnings: list[str] = []
+    build_site(site.root, use_cache=True, warn=warnings.append)
+    assert len(warnings) == 1 and "another briefgen" in warnings[0]
+    site.apply((10, 0, 1, 2))
+    result = build_site(site.root, use_cache=True, warn=warnings.append)
+    assert len(warnings) == 1, warnings
+    assert result.rendered < result.pages
 
 
 def test_no_cache_option_neither_reads_nor_writes(tmp_path: Path) -> None:

@@ -27,11 +27,11 @@ from briefgen.urls import base_path, entity_url, under_base
 @dataclass
 class CachedBody:
     """A rendered body as the cache keeps it; the text the mention matcher searched is
-    in the cache's spilled `searched` table (read only to re-check after a registry change)."""
+    in the cache's spilled `searched` table (read only to re-check after a registry
+    change), and the registry it was last checked against in its `checked` table."""
 
     body: RenderedBody
     signature: bytes  # a digest of where the registry's names matched in the searched text
-    fingerprint: str  # the registry's, when `signature` was taken
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +62,8 @@ def render_bodies(linked: Linked, cache: BuildCache | None = None,
     bodies: dict[str, RenderedBody] = {}
     keys = [renderer.key(r) for r in requests]
     reused: list[RenderedBody | None] = [None] * len(requests)
-    if cache is not None:  # by shard: after a registry change each is read from disk once, alone
-        for index in sorted(range(len(requests)), key=lambda i: shard(keys[i])):
-            reused[index] = renderer.reuse(cache, keys[index])
+    if cache is not None:
+        _reuse(renderer, cache, keys, reused, workers)
     missing = []
     for request, key, found in zip(requests, keys, reused, strict=True):
         if found is None:
@@ -76,6 +75,7 @@ def render_bodies(linked: Linked, cache: BuildCache | None = None,
         bodies[request.source] = entry.cached.body
         if cache is not None:
             cache.set_body(key, entry.cached)
+            cache.set_checked(key, renderer.matcher.fingerprint)
             cache.set_searched(key, entry.searched)
     if cache is not None:
         used = set(keys)
@@ -83,6 +83,29 @@ def render_bodies(linked: Linked, cache: BuildCache | None = None,
         cache.searched_used = used
         cache.spill_searched()
     return bodies
+
+
+def _reuse(renderer: _BodyRenderer, cache: BuildCache, keys: list[bytes],
+           reused: list[RenderedBody | None], workers: int | None) -> None:
+    """Fill `reused` with the cached bodies that still hold: those checked against this
+    registry, and those whose searched text the registry's names still match as
+    before (re-checked on every core, by shard: each is read from disk once)."""
+    fingerprint = renderer.matcher.fingerprint
+    stale: list[int] = []
+    for index, key in enumerate(keys):
+        entry = cache.bodies.get(key)
+        if not isinstance(entry, CachedBody):
+            continue
+        if cache.checked.get(key) == fingerprint:
+            reused[index] = entry.body
+        else:
+            stale.append(index)
+    stale.sort(key=lambda i: shard(keys[i]))
+    holds = run_jobs(lambda j: renderer.still_holds(cache, keys[stale[j]]), len(stale), workers=workers)
+    for index, still in zip(stale, holds, strict=True):
+        if still:
+            reused[index] = cache.bodies[keys[index]].body
+            cache.set_checked(keys[index], fingerprint)
 
 
 def body_renderer(config: SiteConfig, forms: Iterable[SurfaceForm]) -> _BodyRenderer:
@@ -120,20 +143,14 @@ class _BodyRenderer:
         owner = f"{request.itself.kind}\0{request.itself.id}" if request.itself else ""
         return digest(request.text.data, self.settings, owner.encode())
 
-    def reuse(self, cache: BuildCache, key: bytes) -> RenderedBody | None:
+    def still_holds(self, cache: BuildCache, key: bytes) -> bool:
+        """Whether this registry's names match the cached body's searched text where they
+        matched when it was rendered (so its HTML and mentions are as they would be now)."""
         entry = cache.bodies.get(key)
-        if not isinstance(entry, CachedBody):
-            return None
-        if entry.fingerprint == self.matcher.fingerprint:
-            return entry.body
         searched = cache.searched_for(key)
-        if searched is None:
-            return None
-        if _signature(self.matcher.find(str(searched))) == entry.signature:
-            entry.fingerprint = self.matcher.fingerprint
-            cache.touch_body(key)
-            return entry.body
-        return None
+        if not isinstance(entry, CachedBody) or searched is None:
+            return False
+        return _signature(self.matcher.find(str(searched))) == entry.signature
 
     def render(self, request: _Request) -> _Rendered:
         config = self.config
@@ -145,7 +162,7 @@ class _BodyRenderer:
         )
         body = render_body(self.md, str(request.text), context)
         if not self.for_cache:  # what only the cache needs is not worth computing
-            return _Rendered(CachedBody(body, b"", ""), PackedText(b""))
+            return _Rendered(CachedBody(body, b""), PackedText(b""))
         searched = searched_text(context)
-        cached = CachedBody(body, _signature(self.matcher.find(searched)), self.matcher.fingerprint)
+        cached = CachedBody(body, _signature(self.matcher.find(searched)))
         return _Rendered(cached, PackedText.pack(searched))
