@@ -283,11 +283,15 @@ def test_hand_edited_output_is_repaired(tmp_path: Path) -> None:
     site = Site(tmp_path / "site")
     site.apply((0, 1, 2, 3))
     build_site(site.root, use_cache=True)
-    page = site.root / "build/index.html"
-    good = page.read_bytes()
-    page.write_bytes(b"vandalised")
+    name = sorted(site.briefings)[0]
+    # the home page, and outputs whose inputs are unchanged by what they tell (a briefing page, a feed)
+    outputs = [site.root / "build" / path for path in
+               ("index.html", f"briefings/{name[11:]}/index.html", "actors/actor-0/feed.xml")]
+    good = [output.read_bytes() for output in outputs]
+    for output in outputs:
+        output.write_bytes(b"vandalised")
     build_site(site.root, use_cache=True)
-    assert page.read_bytes() == good
+    assert [output.read_bytes() for output in outputs] == good
 
 
 @pytest.mark.parametrize("damage", [
