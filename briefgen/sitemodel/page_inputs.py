@@ -71,7 +71,7 @@ class PageInputs:
         return self.cards(positions[:self.model.linked.config.page_size]), len(positions)
 
     def actor_page(self, actor_id: str) -> bytes:
-        """What an actor's pages show besides their list (`pages._actors`), and their head:
+        """What an actor's pages show besides their list (`pages._actor_context`), and their head:
         the actor (with its country and profile), its co-actors, its undeclared mentions."""
         country = self.model.linked.actor_country.get(actor_id)
         return data_digest((
@@ -82,7 +82,7 @@ class PageInputs:
         ))
 
     def country_page(self, country_id: str, actors: Sequence[str], pairs: Sequence[PairRecord]) -> bytes:
-        """What a country's pages show besides their list (`pages._countries`), and their
+        """What a country's pages show besides their list (`pages._country_context`), and their
         head: the country, its `actors`, the summaries of its `pairs`, its undeclared mentions."""
         return data_digest((
             self.country(country_id),
@@ -101,7 +101,7 @@ class PageInputs:
         return found
 
     def pair_page(self, record: PairRecord) -> bytes:
-        """What a pair's pages show besides their list (`relation_pages._pair_pages`): its
+        """What a pair's pages show besides their list (`relation_pages._pair_context`): its
         summary, the briefings of its history, and the actors its briefings declare."""
         declared = [self.model.briefings[position].actors for position in record.briefings]
         return data_digest((

@@ -6,12 +6,14 @@ import functools
 from collections.abc import Iterator
 
 from briefgen import urls
+from briefgen.content.models import Actor, Country
 from briefgen.diagnostics import Diagnostic, error
 from briefgen.entities import EntityRef
 from briefgen.sitemodel.model import SiteModel
 from briefgen.sitemodel.page_inputs import PageInputs, once
 from briefgen.sitemodel.paginate import list_pages, pick
 from briefgen.sitemodel.relation_pages import pair_summary, relation_pages
+from briefgen.sitemodel.relations import PairRecord
 from briefgen.sitemodel.spec import BUILT_IN, Deferred, PageSpec
 from briefgen.sitemodel.views import (
     Card,
@@ -138,27 +140,38 @@ def _actors(model: SiteModel, links: Links, card_list: list[Card], inputs: PageI
         ],
     })
     for actor in by_name:
-        context = {
-            "page_title": actor.name,
-            "actor": {
-                **links.actor(actor.id),
-                "kind": actor.kind,
-                "aliases": [a.value for a in actor.aliases],
-                "country": _actor_country(model, links, actor.id),
-                "body_html": model.bodies[actor.source].html,
-                "extra": dict(actor.extra),
-            },
-            "co_actors": [
-                {**links.actor(other), "count": count}
-                for other, count in model.co_actors.get(actor.id, [])
-            ],
-            "also_mentioned": _also_mentioned(model, card_list, EntityRef("actor", actor.id)),
-        }
         own = functools.partial(inputs.actor_page, actor.id)
         yield from list_pages(urls.actor_url(actor.id), "actor.html",
                               pick(card_list, model.by_actor.get(actor.id, ())),
-                              model.linked.config.page_size, context, actor.source,
-                              functools.partial(inputs.listed, once(own)))
+                              model.linked.config.page_size,
+                              functools.partial(_actor_context, model, links, card_list, actor),
+                              actor.source, functools.partial(inputs.listed, once(own)),
+                              also=_newest_also(model, card_list, EntityRef("actor", actor.id)))
+
+
+def _actor_context(model: SiteModel, links: Links, card_list: list[Card], actor: Actor) -> View:
+    """What an actor's pages show besides their list; made where each page is digested or rendered."""
+    return {
+        "page_title": actor.name,
+        "actor": {
+            **links.actor(actor.id),
+            "kind": actor.kind,
+            "aliases": [a.value for a in actor.aliases],
+            "country": _actor_country(model, links, actor.id),
+            "body_html": model.bodies[actor.source].html,
+            "extra": dict(actor.extra),
+        },
+        "co_actors": [
+            {**links.actor(other), "count": count}
+            for other, count in model.co_actors.get(actor.id, [])
+        ],
+        "also_mentioned": _also_mentioned(model, card_list, EntityRef("actor", actor.id)),
+    }
+
+
+def _newest_also(model: SiteModel, card_list: list[Card], entity: EntityRef) -> list[Card]:
+    """The newest briefing that mentions the entity without declaring it (it dates the pages)."""
+    return pick(card_list, model.also_mentioned.get(entity, ())[:1])
 
 
 def _also_mentioned(model: SiteModel, card_list: list[Card], entity: EntityRef) -> View:
@@ -191,30 +204,39 @@ def _countries(model: SiteModel, links: Links, card_list: list[Card],
             for country in by_name
         ],
     })
+    pairs_of: dict[str, list[PairRecord]] = {}
+    for record in model.relations:
+        for country_id in record.pair:
+            pairs_of.setdefault(country_id, []).append(record)
     for country in by_name:
-        actors = sorted(
-            (links.actor(a) for a in actors_of.get(country.id, ())),
-            key=lambda view: (view["name"].casefold(), view["id"]),
-        )
-        pairs = [record for record in model.relations if country.id in record.pair]
-        context = {
-            "page_title": country.name,
-            "country": {
-                **links.country(country.id),
-                "region": country.region,
-                "aliases": [a.value for a in country.aliases],
-                "body_html": model.bodies[country.source].html,
-                "extra": dict(country.extra),
-            },
-            "actors": actors,
-            "relations": [pair_summary(model, links, record) for record in pairs],
-            "also_mentioned": _also_mentioned(model, card_list, EntityRef("country", country.id)),
-        }
-        own = functools.partial(inputs.country_page, country.id, actors_of.get(country.id, []), pairs)
+        actors, pairs = actors_of.get(country.id, []), pairs_of.get(country.id, [])
+        own = functools.partial(inputs.country_page, country.id, actors, pairs)
         yield from list_pages(urls.country_url(country.id), "country.html",
                               pick(card_list, model.by_country.get(country.id, ())),
-                              model.linked.config.page_size, context, country.source,
-                              functools.partial(inputs.listed, once(own)))
+                              model.linked.config.page_size,
+                              functools.partial(_country_context, model, links, card_list, country,
+                                                actors, pairs),
+                              country.source, functools.partial(inputs.listed, once(own)),
+                              also=_newest_also(model, card_list, EntityRef("country", country.id)))
+
+
+def _country_context(model: SiteModel, links: Links, card_list: list[Card], country: Country,
+                     actors: list[str], pairs: list[PairRecord]) -> View:
+    """What a country's pages show besides their list; made where each page is digested or rendered."""
+    return {
+        "page_title": country.name,
+        "country": {
+            **links.country(country.id),
+            "region": country.region,
+            "aliases": [a.value for a in country.aliases],
+            "body_html": model.bodies[country.source].html,
+            "extra": dict(country.extra),
+        },
+        "actors": sorted((links.actor(a) for a in actors),
+                         key=lambda view: (view["name"].casefold(), view["id"])),
+        "relations": [pair_summary(model, links, record) for record in pairs],
+        "also_mentioned": _also_mentioned(model, card_list, EntityRef("country", country.id)),
+    }
 
 
 def _tags(model: SiteModel, card_list: list[Card], inputs: PageInputs) -> Iterator[PageSpec]:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from briefgen.sitemodel.spec import PageSpec
+from briefgen.sitemodel.spec import Deferred, PageSpec
 from briefgen.urls import numbered_page_url
 
 T = TypeVar("T")
@@ -60,15 +60,26 @@ def pick(items: Sequence[T], positions: Sequence[int]) -> list[T]:
 
 
 def list_pages(url: str, template: str, items: Sequence[Any], page_size: int,
-               context: Mapping[str, Any], source: str,
-               inputs: Callable[[Sequence[Any], dict[str, Any]], bytes] | None = None) -> Iterator[PageSpec]:
+               context: Mapping[str, Any] | Callable[[], dict[str, Any]], source: str,
+               inputs: Callable[[Sequence[Any], dict[str, Any]], bytes] | None = None,
+               also: Sequence[Any] = ()) -> Iterator[PageSpec]:
     """A page (or several) showing `context` plus one slice of `items` (cards, newest
     first) as `briefings`; `inputs(slice, pager)`, when given, digests what one such page
-    reads (`PageSpec.inputs`)."""
-    also = context.get("also_mentioned", {}).get("briefings") or []
+    reads (`PageSpec.inputs`).
+
+    A `context` given as a function is made where each page is digested or rendered
+    (`Deferred`); the newest card it shows besides the list (`also`) dates the pages.
+    """
     for part in paginate(url, items, page_size):
         shown = [*part.items[:1], *also[:1]]
-        yield PageSpec(part.url, template,
-                       {**context, "briefings": list(part.items), "pager": part.pager},
+        page_context: Mapping[str, Any] = (
+            Deferred(functools.partial(_with_slice, context, part.items, part.pager)) if callable(context)
+            else {**context, "briefings": list(part.items), "pager": part.pager})
+        yield PageSpec(part.url, template, page_context,
                        source=source, lastmod=max((card["date"]["iso"] for card in shown), default=None),
                        inputs=functools.partial(inputs, part.items, part.pager) if inputs else None)
+
+
+def _with_slice(context: Callable[[], dict[str, Any]], items: Sequence[Any],
+                pager: dict[str, Any]) -> dict[str, Any]:
+    return {**context(), "briefings": list(items), "pager": pager}

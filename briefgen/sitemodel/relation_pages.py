@@ -87,6 +87,14 @@ def _index(model: SiteModel, links: Links) -> PageSpec:
 
 def _pair_pages(model: SiteModel, links: Links, record: PairRecord,
                 card_list: list[Card], inputs: PageInputs) -> Iterator[PageSpec]:
+    yield from list_pages(urls.pair_url(*record.pair), "pair.html", pick(card_list, record.briefings),
+                          model.linked.config.page_size,
+                          functools.partial(_pair_context, model, links, record, card_list), BUILT_IN,
+                          functools.partial(inputs.listed, once(functools.partial(inputs.pair_page, record))))
+
+
+def _pair_context(model: SiteModel, links: Links, record: PairRecord, card_list: list[Card]) -> View:
+    """What a pair's pages show besides their list; made where each page is digested or rendered."""
     summary = pair_summary(model, links, record)
     history = [
         {
@@ -106,7 +114,7 @@ def _pair_pages(model: SiteModel, links: Links, record: PairRecord,
          model.briefings[point.position].briefing.title)
         for point in record.points
     ]
-    context = {
+    return {
         "page_title": f"Relations: {summary['label']}",
         "timeline": timeline_spec(points, config.relation_vocabulary,
                                   f"Status of {summary['label']} over time") if points else None,
@@ -115,9 +123,6 @@ def _pair_pages(model: SiteModel, links: Links, record: PairRecord,
         "vocabulary": list(model.linked.config.relation_vocabulary),
         "actors": _pair_actors(model, links, record),
     }
-    yield from list_pages(summary["url"], "pair.html", pick(card_list, record.briefings),
-                          model.linked.config.page_size, context, BUILT_IN,
-                          functools.partial(inputs.listed, once(functools.partial(inputs.pair_page, record))))
 
 
 def _pair_actors(model: SiteModel, links: Links, record: PairRecord) -> list[View]:
