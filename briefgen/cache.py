@@ -52,7 +52,7 @@ MANIFEST = "manifest.pickle"
 SHARDS = 16
 TABLES = ("records", "bodies", "checked", "memo")
 SPILLED = "searched"
-FORMAT = 8
+FORMAT = 9
 MAGIC = b"briefgen-cache\n"
 RACY_SECONDS = 2.0
 

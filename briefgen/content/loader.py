@@ -107,7 +107,7 @@ def read_record(kind: Kind, path: str, raw: bytes) -> tuple[Record | None, list[
     if fm is None:
         return None, diagnostics
     record = _READERS[kind](fm, split)
-    if isinstance(record, Briefing):
+    if isinstance(record, (Briefing, Actor, Country)):
         record = dataclasses.replace(record, digest=record_digest(kind, raw))
     return record, diagnostics
 

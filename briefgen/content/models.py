@@ -85,6 +85,7 @@ class Actor:
     body_line: int
     name_at: tuple[int, int] = (0, 0)
     extra: Mapping[str, Any] = field(default_factory=dict)
+    digest: str = ""  # of the bytes it was read from, as `Briefing.digest`
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class Country:
     body_line: int
     name_at: tuple[int, int] = (0, 0)
     extra: Mapping[str, Any] = field(default_factory=dict)
+    digest: str = ""  # of the bytes it was read from, as `Briefing.digest`
 
 
 @dataclass(frozen=True)

@@ -76,8 +76,8 @@ class ModelDigests:
         return found
 
     def entity(self, entity: EntityRef) -> bytes:
-        """An actor or country: its record, its rendered profile, and (an actor's) country
-        as resolved."""
+        """An actor or country: its record (by its file's digest), its rendered profile,
+        and (an actor's) country as resolved."""
         found = self._entities.get(entity)
         if found is None:
             linked = self.model.linked
@@ -85,7 +85,8 @@ class ModelDigests:
             body = self.model.bodies.get(record.source)
             country = linked.actor_country.get(entity.id) if entity.kind == "actor" else None
             found = self._entities[entity] = data_digest((
-                record, body.html.data if body else b"", body.first_paragraph if body else "", country,
+                record.source, record.digest or data_digest(record),
+                body.html.data if body else b"", body.first_paragraph if body else "", country,
             ))
         return found
 
