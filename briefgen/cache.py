@@ -183,7 +183,7 @@ class BuildCache:
             return None
         number = shard(key)
         if number not in self._spilled:  # one shard in memory at a time: ask by shard
-            self._spilled = {number: read_part(self.folder / _part_name(SPILLED, number))}
+            self._spilled = {number: read_part(self.folder / part_name(SPILLED, number))}
         return self._spilled[number].get(key)
 
     def spill_searched(self, folder: Path | None = None) -> None:
@@ -201,7 +201,7 @@ class BuildCache:
         for key, value in self.searched.items():
             pending.setdefault(shard(key), {})[key] = value
         for number in sorted(n for table, n in self.changed if table == SPILLED):
-            path = folder / _part_name(SPILLED, number)
+            path = folder / part_name(SPILLED, number)
             part = self._spilled.pop(number, None)
             part = read_part(path) if part is None else part
             part.update(pending.get(number, {}))
@@ -304,7 +304,7 @@ def load_cache(root: Path, warn: Callable[[str], None], manifest: Manifest | Non
         for table in TABLES:
             target: dict[Any, Any] = getattr(cache, table)
             for number in range(SHARDS):
-                path = folder / _part_name(table, number)
+                path = folder / part_name(table, number)
                 if path.exists():
                     part = _read(path)
                     if not isinstance(part, dict):
@@ -320,7 +320,8 @@ def load_cache(root: Path, warn: Callable[[str], None], manifest: Manifest | Non
     return cache
 
 
-def _part_name(table: str, number: int) -> str:
+def part_name(table: str, number: int) -> str:
+    """The file of shard `number` of `table` in a cache folder."""
     return f"{table}-{number:02d}.pickle"
 
 
@@ -366,7 +367,7 @@ def save_cache(root: Path, cache: BuildCache) -> None:
             continue
         source: dict[Any, Any] = getattr(cache, table)
         part = {key: value for key, value in source.items() if shard(key) == number}
-        _write(folder / _part_name(table, number), part)
+        _write(folder / part_name(table, number), part)
     cache.manifest.saved_at = time.time()
     _write(cache_path(root), cache.manifest)
     cache.changed.clear()
@@ -423,10 +424,14 @@ class DigestOnce:
         self._seen: dict[int, tuple[Any, bytes]] = {}
 
     def __call__(self, value: Any) -> tuple[type, tuple[bytes]]:
+        return self.kind, (self.digest(value),)
+
+    def digest(self, value: Any) -> bytes:
+        """The digest of `value`'s own data, made once."""
         found = self._seen.get(id(value))
         if found is None or found[0] is not value:
             found = self._seen[id(value)] = (value, data_digest(self.plain(value)))
-        return self.kind, (found[1],)
+        return found[1]
 
 
 def walk_files(top: Path) -> Iterable[tuple[str, int, int]]:

@@ -10,6 +10,7 @@ travel back.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,17 +102,18 @@ class Makers:
                     else self.told.feed(job.index, self.feeds[job.index]))
         if in_place and job.told and told == job.told:
             return None, job.unless, told  # what it reads is as it was: its data is too
+        render: Callable[[], OutputFile]
         if job.kind == "page":
             page = self.heads(self.pages[job.index])
             inputs = self.page_inputs(page) if job.digest else None
-            if in_place and job.unless and inputs == job.unless:
-                return None, inputs, told
-            return render_page(self.env, page), inputs, told
-        feed = self.feeds[job.index]
-        inputs = self.feed_inputs(feed) if job.digest else None
+            render = functools.partial(render_page, self.env, page)
+        else:
+            feed = self.feeds[job.index]
+            inputs = self.feed_inputs(feed) if job.digest else None
+            render = functools.partial(atom_feed, feed, self.config)
         if in_place and job.unless and inputs == job.unless:
-            return None, inputs, told
-        return atom_feed(feed, self.config), inputs, told
+            return None, inputs, told  # its data is as it was
+        return render(), inputs, told
 
     def page_inputs(self, page: PageSpec) -> bytes:
         """The digest of a page whose head is made (`heads`)."""

@@ -48,6 +48,7 @@ from briefgen.cache import (
     Manifest,
     PageEntry,
     RecordEntry,
+    part_name,
     read_part,
     save_cache,
     shard,
@@ -313,7 +314,7 @@ class _Shards:
             return
         self.read.add((table, number))
         assert self.cache.folder is not None
-        getattr(self.cache, table).update(read_part(self.cache.folder / f"{table}-{number:02d}.pickle"))
+        getattr(self.cache, table).update(read_part(self.cache.folder / part_name(table, number)))
 
 
 def _prose_edit(root: Path, path: str, shards: _Shards, renderer: Any) -> _Edit | RecordEntry | None:

@@ -15,7 +15,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from briefgen.cache import data_digest
+from briefgen.cache import DigestOnce, data_digest
 from briefgen.entities import EntityRef
 from briefgen.sitemodel.model import SiteModel
 from briefgen.sitemodel.relations import PairRecord
@@ -29,14 +29,8 @@ class PageInputs:
 
     def __init__(self, model: SiteModel, card_list: Sequence[Card]) -> None:
         self.model, self.card_list = model, card_list
-        self._cards: dict[int, tuple[Card, bytes]] = {}  # by id; the card is kept so the id stays its own
+        self.card = DigestOnce(Card, dict).digest  # a card is on many pages: digested once
         self._pairs: dict[tuple[str, str], bytes] = {}
-
-    def card(self, card: Card) -> bytes:
-        found = self._cards.get(id(card))
-        if found is None or found[0] is not card:
-            found = self._cards[id(card)] = (card, data_digest(dict(card)))
-        return found[1]
 
     def cards(self, positions: Sequence[int]) -> list[bytes]:
         return [self.card(self.card_list[position]) for position in positions]
