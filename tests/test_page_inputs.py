@@ -89,3 +89,18 @@ def test_a_pair_page_shows_its_whole_history_whatever_slice_it_lists(tmp_path: P
     first_page = "relations/armenia--russia/index.html"
     assert unsound(before, after) == []
     assert before[first_page][1] != after[first_page][1]  # its history names the retitled briefing
+
+
+def test_a_newer_briefing_leaves_the_pages_of_pairs_and_countries_it_does_not_concern(tmp_path: Path) -> None:
+    site = Site(tmp_path / "site")
+    for n in range(4):
+        site.apply((0, n, 5, n))  # Russia, Georgia and Turkey, in January to April
+    site.apply((5, 0, 2, 0))  # one of them says how Georgia and Turkey stand
+    before = page_digests(site.root)
+    site.apply((0, 8, 0, 0))  # a newer briefing on Armenia and Russia, every position shifts
+    after = page_digests(site.root)
+    assert unsound(before, after) == []
+    for path in ("relations/georgia--turkey/index.html", "relations/russia--turkey/index.html",
+                 "countries/turkey/index.html"):
+        assert before[path][0] == after[path][0], path
+    assert before["countries/russia/index.html"][0] != after["countries/russia/index.html"][0]

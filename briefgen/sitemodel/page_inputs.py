@@ -86,11 +86,18 @@ class PageInputs:
         ))
 
     def pair(self, record: PairRecord) -> bytes:
-        """`relation_pages.pair_summary`: the record, both countries, its newest briefing."""
+        """`relation_pages.pair_summary`: the statements of the record and how many briefings
+        it has, both countries, its newest briefing.
+
+        Not the record itself: its positions shift for every pair when a newer
+        briefing is added, and so would the digest of every pair and country page.
+        """
         found = self._pairs.get(record.pair)
         if found is None:
             found = self._pairs[record.pair] = data_digest((
-                record, [self.country(c) for c in record.pair], self.cards(record.briefings[:1]),
+                record.pair, [(point.date, point.status, point.note) for point in record.points],
+                len(record.briefings),
+                [self.country(c) for c in record.pair], self.cards(record.briefings[:1]),
             ))
         return found
 
