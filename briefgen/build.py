@@ -10,6 +10,7 @@ whose inputs did not change; the output is the same with or without it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import time
 from collections.abc import Callable, Iterator
@@ -35,6 +36,7 @@ from briefgen.entities import build_registry
 from briefgen.errors import ContentError, UsageError
 from briefgen.markdown import render_bodies
 from briefgen.output import Written, plan_outputs, remember_outputs, search_key, write_outputs
+from briefgen.parallel import Background
 from briefgen.prose_edit import InputScan, Patched, patch_prose, prose_state, scan_inputs
 from briefgen.render import TEMPLATES_DIR, THEME, OutputFile
 from briefgen.resolve import resolve
@@ -208,17 +210,19 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
             return _patched(patched, started)
         cache.manifest.prose = None  # until this full build has made it anew
     progress("loading content")
-    site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache,
-                     workers=workers)
-    if site.report.failed():
-        if use_cache and cache is not None:
-            save_cache(root, cache)
-        raise ContentError(site.report)
+    # The output folder is walked on another core while the content loads.
+    with Background(functools.partial(scan_output, out_dir)) as scanning:
+        site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache,
+                         workers=workers)
+        if site.report.failed():
+            if use_cache and cache is not None:
+                save_cache(root, cache)
+            raise ContentError(site.report)
+        scan = scanning.result()
     registry = site.model.linked.registry
     progress(f"{_count(len(site.model.briefings), 'briefing')}, {_count(len(registry.actors), 'actor')}, "
              f"{_count(len(registry.countries), 'country', 'countries')}: "
              f"{_count(len(site.pages), 'page')}, {_count(len(site.feeds), 'feed')}")
-    scan = scan_output(out_dir)
     plan = plan_outputs(root, site.config, site.model, site.pages, site.feeds, static_files(root),
                         scan.files, cache)
     progress(f"rendering and writing what changed of {len(plan.jobs)} files")

@@ -12,7 +12,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
 MIN_PARALLEL_JOBS = 200
@@ -62,3 +62,57 @@ def _adopt(job: Callable[[int], Any]) -> None:
 def _run_chunk(chunk: Sequence[int]) -> list[Any]:
     assert _worker_job is not None
     return [_worker_job(i) for i in chunk]
+
+
+class Background(Generic[T]):
+    """`call()` computed in a forked process while this one goes on; `result()` waits for it.
+
+    For work that mostly waits on the system (walking a folder) while this
+    process computes: the result travels back pickled. Where the platform
+    cannot fork, or the process died before it answered, `result()` computes
+    it in this process. Leaving the `with` block stops a process not waited for.
+    """
+
+    def __init__(self, call: Callable[[], T]) -> None:
+        self._call = call
+        self._process: Any = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self._receive, send = context.Pipe(duplex=False)
+            self._process = context.Process(target=_answer, args=(call, send), daemon=True)
+            self._process.start()
+            send.close()
+
+    def result(self) -> T:
+        if self._process is None:
+            return self._call()
+        process, self._process = self._process, None
+        try:
+            done, value = self._receive.recv()
+        except EOFError:  # it died without answering
+            return self._call()
+        finally:
+            self._receive.close()
+            process.join()
+        if not done:
+            raise value
+        return cast(T, value)
+
+    def __enter__(self) -> Background[T]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._receive.close()
+            self._process = None
+
+
+def _answer(call: Callable[[], Any], send: Any) -> None:
+    try:
+        answer = (True, call())
+    except BaseException as problem:  # raised again where the result is asked for
+        answer = (False, problem)
+    send.send(answer)
+    send.close()
