@@ -44,7 +44,7 @@ from briefgen.search import SEARCH_DIR, find_pagefind, index_search
 from briefgen.sitemodel import PageSpec, SiteModel, build_model, build_pages
 from briefgen.sitemodel.discovery import alias_problems, claimed_urls
 from briefgen.sitemodel.feeds import FeedSource, feed_sources
-from briefgen.sitemodel.model import mention_suggestions
+from briefgen.sitemodel.model import mention_suggestions, undeclared_mentions
 from briefgen.write import SwapNeeded, WriteStats, check_output_dir, scan_output, write_site
 
 STATIC_DIR = "static"
@@ -98,9 +98,10 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
     linked, problems = resolve(content, registry, config)
     diagnostics += problems
     bodies = render_bodies(linked, cache, workers=workers)
-    diagnostics += mention_suggestions(linked, bodies)
+    unlinked = undeclared_mentions(linked, bodies)
+    diagnostics += mention_suggestions(linked, bodies, unlinked)
     memo = cache.remember if cache is not None else no_memo
-    model = build_model(linked, bodies, drafts=drafts, memo=memo, workers=workers)
+    model = build_model(linked, bodies, drafts=drafts, memo=memo, workers=workers, unlinked=unlinked)
     pages, problems = build_pages(model)
     if cache is not None:
         cache.forget_unused_memo()

@@ -58,8 +58,9 @@ def resolve(content: Content, registry: Registry, config: SiteConfig) -> tuple[L
                 diagnostics.append(country)
             else:
                 actor_country[actor.id] = country
+    names = _Names(registry)
     briefings = tuple(
-        _resolve_briefing(b, registry, config, diagnostics) for b in content.briefings
+        _resolve_briefing(b, names, config, diagnostics) for b in content.briefings
     )
     linked = Linked(
         config=config,
@@ -71,11 +72,29 @@ def resolve(content: Content, registry: Registry, config: SiteConfig) -> tuple[L
     return linked, diagnostics
 
 
-def _ids(kind: EntityKind, refs: tuple[Located, ...], registry: Registry, path: str,
+class _Names:
+    """`Registry.resolve`, remembering each name that resolves: the briefings of a site
+    name the same few entities over and over."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self._known: dict[tuple[EntityKind, str], str] = {}
+
+    def resolve(self, kind: EntityKind, ref: Located, path: str) -> str | Diagnostic:
+        found = self._known.get((kind, ref.value))
+        if found is None:
+            resolved = self.registry.resolve(kind, ref, path)
+            if isinstance(resolved, Diagnostic):  # it says where: never remembered
+                return resolved
+            found = self._known[(kind, ref.value)] = resolved
+        return found
+
+
+def _ids(kind: EntityKind, refs: tuple[Located, ...], names: _Names, path: str,
          diagnostics: list[Diagnostic]) -> list[str]:
     ids: list[str] = []
     for ref in refs:
-        resolved = registry.resolve(kind, ref, path)
+        resolved = names.resolve(kind, ref, path)
         if isinstance(resolved, Diagnostic):
             diagnostics.append(resolved)
         elif resolved not in ids:
@@ -83,14 +102,14 @@ def _ids(kind: EntityKind, refs: tuple[Located, ...], registry: Registry, path: 
     return ids
 
 
-def _resolve_briefing(briefing: Briefing, registry: Registry, config: SiteConfig,
+def _resolve_briefing(briefing: Briefing, names: _Names, config: SiteConfig,
                       diagnostics: list[Diagnostic]) -> ResolvedBriefing:
     path = briefing.source
-    actors = _ids("actor", briefing.actors, registry, path, diagnostics)
-    countries = _ids("country", briefing.countries, registry, path, diagnostics)
+    actors = _ids("actor", briefing.actors, names, path, diagnostics)
+    countries = _ids("country", briefing.countries, names, path, diagnostics)
     relations: list[Relation] = []
     for statement in briefing.relations:
-        relation = _resolve_relation(statement, registry, config, path, diagnostics)
+        relation = _resolve_relation(statement, names, config, path, diagnostics)
         if relation is None:
             continue
         relations.append(relation)
@@ -100,7 +119,7 @@ def _resolve_briefing(briefing: Briefing, registry: Registry, config: SiteConfig
     return ResolvedBriefing(briefing, tuple(actors), tuple(countries), tuple(relations))
 
 
-def _resolve_relation(statement: RelationStatement, registry: Registry, config: SiteConfig,
+def _resolve_relation(statement: RelationStatement, names: _Names, config: SiteConfig,
                       path: str, diagnostics: list[Diagnostic]) -> Relation | None:
     """A relation statement checked against the registry and the site's vocabulary."""
     problems: list[Diagnostic] = []
@@ -110,7 +129,7 @@ def _resolve_relation(statement: RelationStatement, registry: Registry, config: 
             f"a relation is between two countries, not {len(statement.between)}",
             hint="between: [Armenia, Russia]",
         ))
-    pair = [registry.resolve("country", ref, path) for ref in statement.between]
+    pair = [names.resolve("country", ref, path) for ref in statement.between]
     problems.extend(p for p in pair if isinstance(p, Diagnostic))
     ids = [p for p in pair if isinstance(p, str)]
     if len(statement.between) == 2 and len(ids) == 2 and ids[0] == ids[1]:

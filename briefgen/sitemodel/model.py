@@ -92,9 +92,12 @@ class ModelDigests:
 
 
 def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: bool,
-                memo: Memo = no_memo, workers: int | None = None) -> SiteModel:
+                memo: Memo = no_memo, workers: int | None = None,
+                unlinked: Mapping[str, list[EntityRef]] | None = None) -> SiteModel:
     """Indexes over the published briefings; `memo` may return the related briefings of an
-    earlier build with the same entities in the same order."""
+    earlier build with the same entities in the same order; `unlinked` may give each
+    briefing's undeclared mentions (`undeclared_mentions`)."""
+    unlinked = unlinked if unlinked is not None else undeclared_mentions(linked, bodies)
     published = newest_first(b for b in linked.briefings if drafts or not b.briefing.draft)
     by_actor: dict[str, list[int]] = {}
     by_country: dict[str, list[int]] = {}
@@ -103,7 +106,7 @@ def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: b
     tag_slugs: dict[str, str] = {}
     also_mentioned: dict[EntityRef, list[int]] = {}
     for index, item in enumerate(published):
-        for entity in undeclared(item, bodies[item.briefing.source]):
+        for entity in unlinked[item.briefing.source]:
             also_mentioned.setdefault(entity, []).append(index)
         for actor in item.actors:
             by_actor.setdefault(actor, []).append(index)
@@ -148,13 +151,23 @@ def undeclared(item: ResolvedBriefing, body: RenderedBody) -> list[EntityRef]:
     return list(dict.fromkeys(m.entity for m in body.mentions if m.entity not in declared))
 
 
-def mention_suggestions(linked: Linked, bodies: Mapping[str, RenderedBody]) -> list[Diagnostic]:
-    """A suggestion for the first undeclared mention of each entity in each briefing."""
+def undeclared_mentions(linked: Linked, bodies: Mapping[str, RenderedBody]) -> dict[str, list[EntityRef]]:
+    """`undeclared` for every briefing, drafts included, by its source."""
+    return {item.briefing.source: undeclared(item, bodies[item.briefing.source]) for item in linked.briefings}
+
+
+def mention_suggestions(linked: Linked, bodies: Mapping[str, RenderedBody],
+                        unlinked: Mapping[str, list[EntityRef]] | None = None) -> list[Diagnostic]:
+    """A suggestion for the first undeclared mention of each entity in each briefing
+    (`unlinked`: `undeclared_mentions`, when already found)."""
+    unlinked = unlinked if unlinked is not None else undeclared_mentions(linked, bodies)
     found: list[Diagnostic] = []
     for item in linked.briefings:
         briefing = item.briefing
+        missing = set(unlinked[briefing.source])
+        if not missing:
+            continue
         body = bodies[briefing.source]
-        missing = set(undeclared(item, body))
         for mention in body.mentions:
             if mention.entity not in missing:
                 continue
