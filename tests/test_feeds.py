@@ -169,3 +169,17 @@ def test_topic_feeds_are_capped_at_twenty_summaries(make_site: MakeSite) -> None
     topic = parse(root / "build/actors/vladimir-putin/feed.xml")
     assert [e.title for e in topic.entries] == [f"B{day}" for day in range(25, 5, -1)]
     assert all("content" not in e for e in topic.entries)
+
+
+def test_a_feed_without_entries_is_as_new_as_the_latest_update_anywhere(make_site: MakeSite) -> None:
+    root = make_site({
+        **SITE,
+        "content/briefings/2024-03-06-third.md": briefing(
+            "Third", "2024-03-06", "Body.\n", actors="[Putin]", countries="[Russia]"),
+        "content/countries/iceland.md": "---\nname: Iceland\ncode: IS\n---\n",
+    })
+    build_site(root, search=False)
+    empty = parse(root / "build/countries/iceland/feed.xml")
+    assert empty.entries == []
+    # the latest update of any entry: Second's, though Third was published later
+    assert empty.feed.updated == "2024-03-07T00:00:00Z"

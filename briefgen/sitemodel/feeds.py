@@ -9,12 +9,14 @@ A feed's own `updated` is its newest entry's.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from briefgen import urls
 from briefgen.cache import data_digest
+from briefgen.content.models import Briefing
 from briefgen.packed import PackedHtml
 from briefgen.resolve import ResolvedBriefing
 from briefgen.sitemodel.model import SiteModel
@@ -110,8 +112,10 @@ def build_feeds(model: SiteModel, sources: Sequence[FeedSource]) -> list[Feed]:
             entries[position] = make_entry(model, model.briefings[position])
         return entries[position]
 
-    newest_anywhere = max((entry(p).updated for p in range(len(model.briefings))),
-                          key=_instant, default=NO_DATE)
+    @functools.cache
+    def newest_anywhere() -> str:  # only a feed with no entries needs it
+        return max((_updated(item.briefing) for item in model.briefings), key=_instant, default=NO_DATE)
+
     feeds = []
     for source in sources:
         chosen = tuple(entry(p) for p in _chosen(source))
@@ -121,7 +125,7 @@ def build_feeds(model: SiteModel, sources: Sequence[FeedSource]) -> list[Feed]:
             title=source.title,
             subtitle=source.subtitle,
             id=urls.absolute_url(model.linked.config, source.page_url),
-            updated=max((e.updated for e in chosen), key=_instant, default=newest_anywhere),
+            updated=max((e.updated for e in chosen), key=_instant) if chosen else newest_anywhere(),
             entries=chosen,
             full_content=source.full_content,
         ))
@@ -145,18 +149,23 @@ def feed_inputs(model: SiteModel, source: FeedSource, feed: Feed) -> bytes:
 
 def make_entry(model: SiteModel, item: ResolvedBriefing) -> FeedEntry:
     briefing = item.briefing
-    published = rfc3339(briefing.time or briefing.date)
-    updated = rfc3339(briefing.updated) if briefing.updated else published
     return FeedEntry(
         id=entry_id(model.linked.config.base_url, briefing.date, briefing.slug),
         title=briefing.title,
         url=urls.briefing_url(model.linked.config, briefing),
-        published=published,
-        updated=max(updated, published, key=_instant),
+        published=rfc3339(briefing.time or briefing.date),
+        updated=_updated(briefing),
         summary=model.summary(item),
         content_html=model.bodies[briefing.source].html,
         categories=briefing.tags,
     )
+
+
+def _updated(briefing: Briefing) -> str:
+    """An entry's `updated`: when the briefing was last updated, or else published."""
+    published = rfc3339(briefing.time or briefing.date)
+    updated = rfc3339(briefing.updated) if briefing.updated else published
+    return max(updated, published, key=_instant)
 
 
 def entry_id(base_url: str, day: dt.date, slug: str) -> str:
