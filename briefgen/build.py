@@ -80,11 +80,13 @@ class BuildResult:
 
 def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
               publishing: bool = False, cache: BuildCache | None = None,
-              workers: int | None = None) -> LoadedSite:
+              workers: int | None = None, digests_ahead: bool = False) -> LoadedSite:
     """Load and link everything, render Markdown, lay out pages; never writes.
 
     A missing base_url is an error when `publishing` (canonical URLs, feeds and the
-    sitemap need the site's address), else a warning.
+    sitemap need the site's address), else a warning. `digests_ahead` digests the
+    model's parts on another core while the pages are laid out (for a build with
+    a cache, whose plan settles them: `ModelDigests.ahead`).
     """
     config, diagnostics = load_config(root)
     if base_url is not None:
@@ -102,14 +104,20 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
     diagnostics += mention_suggestions(linked, bodies, unlinked)
     memo = cache.remember if cache is not None else no_memo
     model = build_model(linked, bodies, drafts=drafts, memo=memo, workers=workers, unlinked=unlinked)
-    pages, problems = build_pages(model)
-    if cache is not None:
-        cache.forget_unused_memo()
-    diagnostics += problems
-    feeds = feed_sources(model)
-    diagnostics += alias_problems(model, claimed_urls(pages, (urls.feed_url(f.page_url) for f in feeds)))
-    if (root / CONFIG_FILE).is_file():
-        diagnostics += base_url_problems(config, publishing=publishing)
+    if digests_ahead:
+        model.digests.ahead()
+    try:
+        pages, problems = build_pages(model)
+        if cache is not None:
+            cache.forget_unused_memo()
+        diagnostics += problems
+        feeds = feed_sources(model)
+        diagnostics += alias_problems(model, claimed_urls(pages, (urls.feed_url(f.page_url) for f in feeds)))
+        if (root / CONFIG_FILE).is_file():
+            diagnostics += base_url_problems(config, publishing=publishing)
+    except BaseException:
+        model.digests.stop()
+        raise
     return LoadedSite(config, model, tuple(pages), Report.of(diagnostics), tuple(feeds))
 
 
@@ -214,8 +222,9 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
     # The output folder is walked on another core while the content loads.
     with Background(functools.partial(scan_output, out_dir)) as scanning:
         site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache,
-                         workers=workers)
+                         workers=workers, digests_ahead=cache is not None)
         if site.report.failed():
+            site.model.digests.stop()
             if use_cache and cache is not None:
                 save_cache(root, cache)
             raise ContentError(site.report)

@@ -163,6 +163,7 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
     heads = Heads(model, feed_links(feeds))
     page_digest = feed_shared = told = None
     if cache is not None:
+        model.digests.settle()  # before any worker is forked: they all inherit the digests
         settings = data_digest(config)
         page_digest = PageDigester(render_inputs_digest(root, context))
         feed_shared = digest(__version__.encode(), data_digest(_feed_settings(config)))

@@ -70,12 +70,14 @@ class Background(Generic[T]):
     For work that mostly waits on the system (walking a folder) while this
     process computes: the result travels back pickled. Where the platform
     cannot fork, or the process died before it answered, `result()` computes
-    it in this process. Leaving the `with` block stops a process not waited for.
+    it in this process. Leaving the `with` block (or `stop`, or dropping the
+    object) stops a process not waited for.
     """
 
     def __init__(self, call: Callable[[], T]) -> None:
         self._call = call
         self._process: Any = None
+        self._owner = os.getpid()
         if "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
@@ -102,11 +104,18 @@ class Background(Generic[T]):
         return self
 
     def __exit__(self, *_: object) -> None:
-        if self._process is not None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop the process, when it was not waited for (only where it was started)."""
+        if self._process is not None and os.getpid() == self._owner:
             self._process.terminate()
             self._process.join()
             self._receive.close()
             self._process = None
+
+    def __del__(self) -> None:
+        self.stop()
 
 
 def _answer(call: Callable[[], Any], send: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import random
 import shutil
@@ -215,6 +216,17 @@ def test_failed_build_leaves_previous_output_untouched(make_site: MakeSite) -> N
         build_site(root)
     assert tree(root / "build") == before and stamps(root / "build") == times
     assert not list(root.glob(".build*")), "no staging folder left behind"
+
+
+def test_a_build_leaves_no_process_behind_whether_it_fails_or_not(make_site: MakeSite) -> None:
+    """Builds with a cache walk the output and digest the model in forked processes."""
+    root = make_site({**ACTORS_AND_COUNTRIES, BRIEF: briefing(actors="[Putin]")})
+    build_site(root, use_cache=True, search=False)
+    assert multiprocessing.active_children() == []
+    (root / BRIEF).write_text(briefing(actors="[Vladimir Puttin]"))  # resolving fails: a model is built
+    with pytest.raises(ContentError):
+        build_site(root, use_cache=True, search=False)
+    assert multiprocessing.active_children() == []
 
 
 def test_failed_write_rolls_back_when_disk_fills(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

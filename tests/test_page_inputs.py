@@ -4,7 +4,9 @@ output's whole data, so a build may keep the output without digesting it."""
 
 from __future__ import annotations
 
+import gc
 import tempfile
+import weakref
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 
 from briefgen.build import load_site
 from briefgen.cache import BuildCache
+from briefgen.entities import EntityRef
 from briefgen.output import plan_outputs
 from briefgen.urls import output_path
 from tests.test_incremental import OPERATIONS, Site
@@ -104,3 +107,36 @@ def test_a_newer_briefing_leaves_the_pages_of_pairs_and_countries_it_does_not_co
                  "countries/turkey/index.html"):
         assert before[path][0] == after[path][0], path
     assert before["countries/russia/index.html"][0] != after["countries/russia/index.html"][0]
+
+
+def test_the_parts_digested_ahead_in_another_process_are_those_digested_here(tmp_path: Path) -> None:
+    site = Site(tmp_path / "site")
+    for n in range(6):
+        site.apply((0, n, n + 1, n))
+    here = load_site(site.root).model.digests
+    model = load_site(site.root, digests_ahead=True).model
+    model.digests.settle()
+    assert model.digests._ahead is None and model.digests._cards[0] is not None  # taken in
+    registry = model.linked.registry
+    for position in range(len(model.briefings)):
+        assert model.digests.briefing(position) == here.briefing(position)
+        assert model.digests.card(position) == here.card(position)
+    for entity in [*(EntityRef("actor", a) for a in registry.actors),
+                   *(EntityRef("country", c) for c in registry.countries)]:
+        assert model.digests.entity(entity) == here.entity(entity)
+
+
+def test_a_model_whose_parts_were_digested_is_freed_without_a_collection(tmp_path: Path) -> None:
+    """No reference cycle: a collection over a large model costs seconds when a build ends."""
+    site = Site(tmp_path / "site")
+    for n in range(3):
+        site.apply((0, n, n + 1, n))
+    model = load_site(site.root).model
+    model.digests.card(0)
+    freed = weakref.ref(model)
+    gc.disable()
+    try:
+        del model
+        assert freed() is None
+    finally:
+        gc.enable()

@@ -10,6 +10,7 @@ from briefgen.cache import Memo, data_digest, digest, no_memo
 from briefgen.diagnostics import Diagnostic, suggestion
 from briefgen.entities import KIND_FOLDER, EntityRef
 from briefgen.markdown import RenderedBody
+from briefgen.parallel import Background
 from briefgen.resolve import Linked, ResolvedBriefing
 from briefgen.sitemodel.related import co_actors, entity_keys, related_briefings
 from briefgen.sitemodel.relations import PairRecord, build_relations
@@ -47,6 +48,9 @@ class SiteModel:
         return ModelDigests(self)
 
 
+_Parts = tuple[list[bytes | None], list[bytes | None], dict[EntityRef, bytes]]
+
+
 class ModelDigests:
     """Cheap digests of a site model's parts, each made once, from which the outputs built
     on them digest what they read without being made (`PageSpec.inputs`).
@@ -56,22 +60,65 @@ class ModelDigests:
     """
 
     def __init__(self, model: SiteModel) -> None:
-        self.model = model
+        # Its parts, not the model: a model holding its digests, held by them, would be
+        # a reference cycle, freed only by a collection over everything it holds.
+        self._items, self._bodies, self._linked = model.briefings, model.bodies, model.linked
         self._briefings: list[bytes | None] = [None] * len(model.briefings)
+        self._cards: list[bytes | None] = [None] * len(model.briefings)
         self._entities: dict[EntityRef, bytes] = {}
+        self._ahead: Background[_Parts] | None = None
+
+    def ahead(self) -> None:
+        """Digest every part in a forked process while this one goes on (laying out the
+        pages); `settle` takes the digests in, so that the processes forked after it
+        inherit them instead of each digesting the parts it meets again."""
+        self._ahead = Background(self._every_part)
+
+    def settle(self) -> None:
+        """Take in what `ahead` digested (waiting for it); nothing when it was not started."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            with ahead:
+                self._briefings, self._cards, self._entities = ahead.result()
+
+    def stop(self) -> None:
+        """Give up on what `ahead` digests."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            ahead.stop()
+
+    def _every_part(self) -> _Parts:
+        registry = self._linked.registry
+        for entity in (*(EntityRef("actor", a) for a in registry.actors),
+                       *(EntityRef("country", c) for c in registry.countries)):
+            self.entity(entity)
+        for position in range(len(self._items)):
+            self.card(position)  # and the briefing
+        return self._briefings, self._cards, self._entities
 
     def briefing(self, position: int) -> bytes:
         """The briefing at `position`: its record (by its file's digest: with its source,
         that fixes every field), how its names resolved, and its rendered body."""
         found = self._briefings[position]
         if found is None:
-            item = self.model.briefings[position]
+            item = self._items[position]
             record = item.briefing
-            body = self.model.bodies[record.source]
+            body = self._bodies[record.source]
             found = self._briefings[position] = data_digest((
                 record.source, record.digest or data_digest(record),
                 item.actors, item.countries, item.relations,
                 body.html.data, body.first_paragraph,
+            ))
+        return found
+
+    def card(self, position: int) -> bytes:
+        """What `views.briefing_card` shows of the briefing at `position`, from the parts it
+        is made of: the briefing, and the countries it is about (their names and codes)."""
+        found = self._cards[position]
+        if found is None:
+            found = self._cards[position] = data_digest((
+                self.briefing(position),
+                [self.entity(EntityRef("country", c)) for c in self._items[position].countries],
             ))
         return found
 
@@ -80,9 +127,9 @@ class ModelDigests:
         and (an actor's) country as resolved."""
         found = self._entities.get(entity)
         if found is None:
-            linked = self.model.linked
+            linked = self._linked
             record = linked.registry.entity(entity)
-            body = self.model.bodies.get(record.source)
+            body = self._bodies.get(record.source)
             country = linked.actor_country.get(entity.id) if entity.kind == "actor" else None
             found = self._entities[entity] = data_digest((
                 record.source, record.digest or data_digest(record),

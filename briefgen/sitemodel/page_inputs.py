@@ -15,7 +15,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from briefgen.cache import DigestOnce, data_digest
+from briefgen.cache import data_digest
 from briefgen.entities import EntityRef
 from briefgen.sitemodel.model import SiteModel
 from briefgen.sitemodel.relations import PairRecord
@@ -29,11 +29,18 @@ class PageInputs:
 
     def __init__(self, model: SiteModel, card_list: Sequence[Card]) -> None:
         self.model, self.card_list = model, card_list
-        self.card = DigestOnce(Card, dict).digest  # a card is on many pages: digested once
         self._pairs: dict[tuple[str, str], bytes] = {}
 
+    @functools.cached_property
+    def _positions(self) -> dict[int, int]:
+        """Each card's position, by the card's identity (cards are made once per build)."""
+        return {id(card): position for position, card in enumerate(self.card_list)}
+
+    def card(self, card: Card) -> bytes:
+        return self.model.digests.card(self._positions[id(card)])
+
     def cards(self, positions: Sequence[int]) -> list[bytes]:
-        return [self.card(self.card_list[position]) for position in positions]
+        return [self.model.digests.card(position) for position in positions]
 
     def actor(self, actor_id: str) -> bytes:
         return self.model.digests.entity(EntityRef("actor", actor_id))
