@@ -45,7 +45,7 @@ from briefgen.sitemodel import PageSpec, SiteModel, build_model, build_pages
 from briefgen.sitemodel.discovery import alias_problems, claimed_urls
 from briefgen.sitemodel.feeds import FeedSource, feed_sources
 from briefgen.sitemodel.model import mention_suggestions, undeclared_mentions
-from briefgen.write import SwapNeeded, WriteStats, check_output_dir, scan_output, write_site
+from briefgen.write import OutputScan, SwapNeeded, WriteStats, check_output_dir, scan_output, write_site
 
 STATIC_DIR = "static"
 OUTPUT_DIR = "build"
@@ -161,8 +161,12 @@ def build_site(
     preview server) passes its own `cache` instead. A preview (`publishing=False`)
     tolerates a missing base_url. `workers` caps the processes (default: all cores).
     """
-    with fewer_collections():
-        return _build(root, out_dir or root / OUTPUT_DIR, drafts=drafts, base_url=base_url,
+    out_dir = out_dir or root / OUTPUT_DIR
+    check_output_dir(out_dir, root)
+    # The output folder is walked on another core from the start: whether the build
+    # has anything to do, and what it writes, both depend on what the folder holds.
+    with fewer_collections(), Background(functools.partial(scan_output, out_dir)) as scanning:
+        return _build(root, out_dir, scanning.result, drafts=drafts, base_url=base_url,
                       search=search, publishing=publishing, use_cache=use_cache, cache=cache,
                       workers=workers, progress=progress, warn=warn)
 
@@ -189,11 +193,11 @@ def fewer_collections() -> Iterator[None]:
             gc.enable()
 
 
-def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, search: bool,
-           publishing: bool, use_cache: bool, cache: BuildCache | None, workers: int | None,
-           progress: Progress, warn: Progress) -> BuildResult:
+def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, drafts: bool,
+           base_url: str | None, search: bool, publishing: bool, use_cache: bool,
+           cache: BuildCache | None, workers: int | None, progress: Progress,
+           warn: Progress) -> BuildResult:
     started = time.perf_counter()
-    check_output_dir(out_dir, root)
     stamp = b""
     inputs: InputScan | None = None
     if cache is None and use_cache:
@@ -201,7 +205,7 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
                                publishing=publishing)
         stamp = inputs.stamp
         manifest = read_manifest(root)  # read once: it is large on a large site
-        done = _nothing_to_do(out_dir, stamp, inputs.newest, manifest)
+        done = _nothing_to_do(out_dir, stamp, inputs.newest, manifest, scanned)
         if done is not None:
             pages, files, report, earlier_warnings = done
             return BuildResult(pages, 0, WriteStats(0, files, 0),
@@ -219,16 +223,14 @@ def _build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, sea
             return _patched(patched, started)
         cache.manifest.prose = None  # until this full build has made it anew
     progress("loading content")
-    # The output folder is walked on another core while the content loads.
-    with Background(functools.partial(scan_output, out_dir)) as scanning:
-        site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache,
-                         workers=workers, digests_ahead=cache is not None)
-        if site.report.failed():
-            site.model.digests.stop()
-            if use_cache and cache is not None:
-                save_cache(root, cache)
-            raise ContentError(site.report)
-        scan = scanning.result()
+    site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache,
+                     workers=workers, digests_ahead=cache is not None)
+    if site.report.failed():
+        site.model.digests.stop()
+        if use_cache and cache is not None:
+            save_cache(root, cache)
+        raise ContentError(site.report)
+    scan = scanned()
     registry = site.model.linked.registry
     progress(f"{_count(len(site.model.briefings), 'briefing')}, {_count(len(registry.actors), 'actor')}, "
              f"{_count(len(registry.countries), 'country', 'countries')}: "
@@ -279,15 +281,15 @@ def _inputs_stamp(root: Path, out_dir: Path, **options: object) -> InputScan:
     return scan_inputs(root, [f for f in folders if f.exists()], described.encode())
 
 
-def _nothing_to_do(out_dir: Path, stamp: bytes, newest: int,
-                   manifest: Manifest | None) -> tuple[int, int, Report, tuple[str, ...]] | None:
+def _nothing_to_do(out_dir: Path, stamp: bytes, newest: int, manifest: Manifest | None,
+                   scanned: Callable[[], OutputScan]) -> tuple[int, int, Report, tuple[str, ...]] | None:
     """The last build's outcome (pages, files, report, warnings) when its inputs and its
-    output are exactly as they were."""
+    output (as `scanned`) are exactly as they were."""
     if manifest is None or manifest.stamp != stamp or newest / 1e9 >= manifest.saved_at - RACY_SECONDS:
         return None
     if not out_dir.is_dir():
         return None
-    if scan_output(out_dir).files != manifest.outputs:
+    if scanned().files != manifest.outputs:
         return None
     pages, diagnostics, warnings = manifest.summary
     return pages, len(manifest.outputs), Report(tuple(diagnostics)), tuple(warnings)

@@ -78,6 +78,7 @@ class Background(Generic[T]):
         self._call = call
         self._process: Any = None
         self._owner = os.getpid()
+        self._answer: tuple[bool, Any] | None = None
         if "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
@@ -86,19 +87,26 @@ class Background(Generic[T]):
             send.close()
 
     def result(self) -> T:
-        if self._process is None:
-            return self._call()
-        process, self._process = self._process, None
-        try:
-            done, value = self._receive.recv()
-        except EOFError:  # it died without answering
-            return self._call()
-        finally:
-            self._receive.close()
-            process.join()
+        """What `call()` returned (the same object however often asked), or its error raised."""
+        if self._answer is None:
+            self._answer = self._receive_answer()
+        done, value = self._answer
         if not done:
             raise value
         return cast(T, value)
+
+    def _receive_answer(self) -> tuple[bool, Any]:
+        if self._process is None:
+            return _answer_of(self._call)
+        process, self._process = self._process, None
+        try:
+            answer: tuple[bool, Any] = self._receive.recv()
+            return answer
+        except EOFError:  # it died without answering
+            return _answer_of(self._call)
+        finally:
+            self._receive.close()
+            process.join()
 
     def __enter__(self) -> Background[T]:
         return self
@@ -119,9 +127,12 @@ class Background(Generic[T]):
 
 
 def _answer(call: Callable[[], Any], send: Any) -> None:
-    try:
-        answer = (True, call())
-    except BaseException as problem:  # raised again where the result is asked for
-        answer = (False, problem)
-    send.send(answer)
+    send.send(_answer_of(call))
     send.close()
+
+
+def _answer_of(call: Callable[[], Any]) -> tuple[bool, Any]:
+    try:
+        return True, call()
+    except BaseException as problem:  # raised again where the result is asked for
+        return False, problem

@@ -51,3 +51,20 @@ def test_leaving_the_block_stops_a_process_not_waited_for() -> None:
         assert process is not None and process.is_alive()
     assert not process.is_alive()
     assert time.monotonic() - started < 10
+
+
+def test_asked_again_it_gives_the_same_result_without_computing_it_again() -> None:
+    with Background(lambda: [os.getpid()]) as background:
+        first = background.result()
+        assert background.result() is first
+        assert first != [os.getpid()]  # not computed again here
+
+
+def test_asked_again_after_an_error_it_raises_it_again() -> None:
+    def fail() -> None:
+        raise ValueError("once")
+
+    with Background(fail) as background:
+        for _ in range(2):
+            with pytest.raises(ValueError, match="once"):
+                background.result()
