@@ -67,8 +67,9 @@ def _run_chunk(chunk: Sequence[int]) -> list[Any]:
 class Background(Generic[T]):
     """`call()` computed in a forked process while this one goes on; `result()` waits for it.
 
-    For work that mostly waits on the system (walking a folder) while this
-    process computes: the result travels back pickled. Where the platform
+    For work that another core can do while this process does something else
+    (walking the output folder, digesting the model's parts): the result
+    travels back pickled, so it should be small beside the work. Where the platform
     cannot fork, or the process died before it answered, `result()` computes
     it in this process. Leaving the `with` block (or `stop`, or dropping the
     object) stops a process not waited for.
