@@ -89,12 +89,13 @@ def scan_inputs(root: Path, folders: Iterable[Path], described: bytes) -> InputS
     frame = hashlib.blake2b(digest_size=20)
     for h in (stamp, frame):
         h.update(len(described).to_bytes(8, "little") + described)
-    start = len(str(root)) + 1
-    prefix = f"{root}/{BRIEFINGS_DIR}/"
+    top = str(root.absolute())  # `Path(".")` joins as "content", not "./content"
+    start = len(top) + 1
+    prefix = f"{top}/{BRIEFINGS_DIR}/"
     briefings: dict[str, tuple[int, int]] = {}
     newest = 0
     for folder in folders:
-        for path, size, mtime in sorted(walk_files(folder)):
+        for path, size, mtime in sorted(walk_files(folder.absolute())):
             newest = max(newest, mtime)
             line = f"{path}\0{size}\0{mtime}\n".encode()
             stamp.update(line)

@@ -162,3 +162,18 @@ def test_a_cache_kept_in_memory_patches_prose_too(site: Path, tmp_path: Path) ->
     assert result.prose_edit and result.rendered == 1
     assert snapshot(site / "build") == clean_build(site, tmp_path)
     assert not (site / ".briefgen-cache").exists()  # nothing written beside the site
+
+
+@pytest.mark.parametrize("live", [False, True], ids=["build", "serve"])
+def test_a_site_given_as_the_current_folder_patches_prose_too(site: Path, tmp_path: Path, live: bool,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """`briefgen build` and `briefgen serve` run in the site's folder build `Path(".")`."""
+    from briefgen.cache import BuildCache
+
+    monkeypatch.chdir(site)
+    cache = BuildCache() if live else None
+    assert not build_site(Path(), search=False, use_cache=not live, cache=cache).prose_edit
+    (site / BRIEFING).write_text((site / BRIEFING).read_text() + "\nOne more paragraph, here.\n")
+    result = build_site(Path(), search=False, use_cache=not live, cache=cache)
+    assert result.prose_edit and result.rendered == 1
+    assert snapshot(site / "build") == clean_build(site, tmp_path)
