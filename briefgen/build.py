@@ -24,7 +24,7 @@ from briefgen.cache import (
     BuildCache,
     Manifest,
     load_cache,
-    no_memo,
+    no_revise,
     read_manifest,
     save_cache,
 )
@@ -102,8 +102,8 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
     bodies = render_bodies(linked, cache, workers=workers)
     unlinked = undeclared_mentions(linked, bodies)
     diagnostics += mention_suggestions(linked, bodies, unlinked)
-    memo = cache.remember if cache is not None else no_memo
-    model = build_model(linked, bodies, drafts=drafts, memo=memo, workers=workers, unlinked=unlinked)
+    revise = cache.revise if cache is not None else no_revise
+    model = build_model(linked, bodies, drafts=drafts, revise=revise, workers=workers, unlinked=unlinked)
     if digests_ahead:
         model.digests.ahead()
     try:

@@ -52,23 +52,25 @@ MANIFEST = "manifest.pickle"
 SHARDS = 16
 TABLES = ("records", "bodies", "checked", "memo")
 SPILLED = "searched"
-FORMAT = 9
+FORMAT = 10
 MAGIC = b"briefgen-cache\n"
 RACY_SECONDS = 2.0
 
 T = TypeVar("T")
 
 
-class Memo(Protocol):
-    """Something that remembers results by key: `memo(key, compute)`; keys are digests
-    of everything the result depends on."""
+class Revise(Protocol):
+    """Something that keeps one result by name between builds: `revise(name, key, compute)`
+    gives the kept result when `key` (a digest of everything it depends on) is the one
+    it was made for, else `compute(earlier)`, where `earlier` is the kept result (None
+    when there is none), from which `compute` may revise the new one."""
 
-    def __call__(self, key: bytes, compute: Callable[[], T]) -> T: ...
+    def __call__(self, name: str, key: bytes, compute: Callable[[T | None], T]) -> T: ...
 
 
-def no_memo(key: bytes, compute: Callable[[], T]) -> T:
-    """The `Memo` of a build without a cache: always computes."""
-    return compute()
+def no_revise(name: str, key: bytes, compute: Callable[[T | None], T]) -> T:
+    """The `Revise` of a build without a cache: always computes afresh."""
+    return compute(None)
 
 _ALLOWED_MODULES = ("briefgen.",)
 _ALLOWED_GLOBALS = {
@@ -213,13 +215,16 @@ class BuildCache:
         self.searched.clear()
         self._spilled.clear()
 
-    def remember(self, key: bytes, compute: Callable[[], T]) -> T:
-        """`compute()`, or what it returned for the same `key` before (a `Memo`)."""
-        self.memo_used.add(key)
-        if key in self.memo:
-            return self.memo[key]  # type: ignore[no-any-return]
-        value = self.memo[key] = compute()
-        self.changed.add(("memo", shard(key)))
+    def revise(self, name: str, key: bytes, compute: Callable[[T | None], T]) -> T:
+        """The result kept under `name` when made for `key`, else `compute(earlier)` (a `Revise`)."""
+        slot = digest(b"revise", name.encode())
+        self.memo_used.add(slot)
+        kept = self.memo.get(slot)
+        if kept is not None and kept[0] == key:
+            return kept[1]  # type: ignore[no-any-return]
+        value = compute(kept[1] if kept is not None else None)
+        self.memo[slot] = (key, value)
+        self.changed.add(("memo", shard(slot)))
         return value
 
     def forget_unused_memo(self) -> None:

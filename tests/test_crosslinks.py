@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,7 +12,7 @@ from briefgen.build import build_site, check_site, load_site
 from briefgen.content.models import Briefing
 from briefgen.diagnostics import Severity
 from briefgen.resolve import ResolvedBriefing
-from briefgen.sitemodel.related import entity_keys, related_briefings
+from briefgen.sitemodel.related import _Finder, entity_keys, related_briefings, revise_related
 from tests.conftest import ACTORS_AND_COUNTRIES, MakeSite, briefing
 
 
@@ -179,3 +180,50 @@ def test_the_pager_shows_a_window_not_every_page() -> None:
     assert slices[5].pager["prev_url"] == "/tags/x/page/5/"
     assert slices[5].pager["next_url"] == "/tags/x/page/7/"
     assert all(len(s.pager["pages"]) <= 9 for s in slices)
+
+
+def _items(site: list[tuple[str, tuple[str, ...]]]) -> list[ResolvedBriefing]:
+    return [fake(slug, "2024-01-01", entities) for slug, entities in site]
+
+
+EDITS = st.tuples(st.integers(0, 3), st.integers(0, 1000), st.lists(st.integers(0, 12), max_size=4))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 12), max_size=4), min_size=1, max_size=40),
+       st.lists(EDITS, min_size=1, max_size=6), st.sampled_from([0, 2, 1000]))
+def test_related_revised_after_edits_are_those_found_afresh(
+        start: list[list[int]], edits: list[tuple[int, int, list[int]]], rare_limit: int) -> None:
+    def entities(numbers: list[int]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f"e{n}" for n in numbers))
+
+    site = [(f"s{i:03d}", entities(numbers)) for i, numbers in enumerate(start)]
+    state = revise_related(_items(site), None, rare_limit=rare_limit)
+    for number, (kind, at, numbers) in enumerate(edits):
+        if kind == 0 or not site:  # a new briefing, anywhere in the order
+            site.insert(at % (len(site) + 1), (f"new{number}", entities(numbers)))
+        elif kind == 1:  # one deleted
+            del site[at % len(site)]
+        elif kind == 2:  # one declares other entities
+            slug, _ = site[at % len(site)]
+            site[at % len(site)] = (slug, entities(numbers))
+        else:  # one moves (redated)
+            site.insert(sum(numbers) % len(site), site.pop(at % len(site)))
+        items = _items(site)
+        state = revise_related(items, state, rare_limit=rare_limit)
+        assert list(state.related) == naive_related(items)
+
+
+def test_a_new_briefing_has_the_related_briefings_of_few_others_found_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    site = [(f"s{i:03d}", (f"e{i % 40}", f"e{40 + i % 7}")) for i in range(400)]
+    state = revise_related(_items(site), None)
+    found: list[int] = []
+    ranked = _Finder.ranked
+    monkeypatch.setattr(_Finder, "ranked", lambda self, position, keys: found.append(position) or ranked(
+        self, position, keys))
+    site.insert(0, ("new", ("e3", "e41")))
+    items = _items(site)
+    state = revise_related(items, state, workers=1)  # counted in this process
+    assert list(state.related) == naive_related(items)
+    assert 0 in found and len(found) < 100  # the new one, and some that share an entity with it

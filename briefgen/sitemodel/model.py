@@ -6,13 +6,13 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from briefgen.cache import Memo, data_digest, digest, no_memo
+from briefgen.cache import Revise, data_digest, digest, no_revise
 from briefgen.diagnostics import Diagnostic, suggestion
 from briefgen.entities import KIND_FOLDER, EntityRef
 from briefgen.markdown import RenderedBody
 from briefgen.parallel import Background
 from briefgen.resolve import Linked, ResolvedBriefing
-from briefgen.sitemodel.related import co_actors, entity_keys, related_briefings
+from briefgen.sitemodel.related import co_actors, entity_keys, revise_related
 from briefgen.sitemodel.relations import PairRecord, build_relations
 from briefgen.slugs import slugify
 
@@ -139,10 +139,10 @@ class ModelDigests:
 
 
 def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: bool,
-                memo: Memo = no_memo, workers: int | None = None,
+                revise: Revise = no_revise, workers: int | None = None,
                 unlinked: Mapping[str, list[EntityRef]] | None = None) -> SiteModel:
-    """Indexes over the published briefings; `memo` may return the related briefings of an
-    earlier build with the same entities in the same order; `unlinked` may give each
+    """Indexes over the published briefings; `revise` keeps the related briefings between
+    builds (revised, not found again, after an edit of a few); `unlinked` may give each
     briefing's undeclared mentions (`undeclared_mentions`)."""
     unlinked = unlinked if unlinked is not None else undeclared_mentions(linked, bodies)
     published = newest_first(b for b in linked.briefings if drafts or not b.briefing.draft)
@@ -177,8 +177,8 @@ def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: b
         tag_names={slug: min(forms) for slug, forms in sorted(tag_forms.items())},
         tag_slugs=tag_slugs,
         also_mentioned={k: tuple(v) for k, v in sorted(also_mentioned.items())},
-        related=memo(digest(b"related", data_digest([entity_keys(item) for item in published])),
-                     lambda: tuple(related_briefings(published, workers=workers))),
+        related=revise("related", digest(b"related", data_digest([entity_keys(item) for item in published])),
+                       lambda earlier: revise_related(published, earlier, workers=workers)).related,
         co_actors=co_actors(published),
         relations=tuple(build_relations(published)),
     )

@@ -14,9 +14,11 @@ candidates of that combination are found.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
-from itertools import combinations
+from dataclasses import dataclass, replace
+from itertools import combinations, pairwise
 
 from briefgen.parallel import run_jobs
 from briefgen.resolve import ResolvedBriefing
@@ -36,6 +38,38 @@ def entity_keys(item: ResolvedBriefing) -> list[Key]:
 def related_briefings(briefings: Sequence[ResolvedBriefing], k: int = RELATED_COUNT,
                       rare_limit: int = RARE_LIMIT, workers: int | None = None) -> list[tuple[int, ...]]:
     """For each briefing (by position), up to `k` positions of related ones, best first."""
+    return list(revise_related(briefings, None, k=k, rare_limit=rare_limit, workers=workers).related)
+
+
+@dataclass(frozen=True)
+class RelatedState:
+    """The related briefings of one build, and what the next build needs to revise them
+    rather than find them all again (`revise_related`)."""
+
+    k: int
+    total: int
+    df: dict[Key, int]  # how many briefings declare each entity
+    sources: tuple[str, ...]  # each briefing's file, by position
+    signatures: tuple[bytes, ...]  # a digest of each briefing's entities, by position
+    related: tuple[tuple[int, ...], ...]
+    # For each: at least the score of any other candidate that does not share what the
+    # last related one shares (-inf: there is none; nan: not known, see `_Reviser._beside`).
+    outside: tuple[float, ...]
+
+
+def revise_related(briefings: Sequence[ResolvedBriefing], earlier: RelatedState | None, *,
+                   k: int = RELATED_COUNT, rare_limit: int = RARE_LIMIT,
+                   workers: int | None = None) -> RelatedState:
+    """The related briefings of `briefings`, found again only for those whose related
+    ones an edit since `earlier` (another build's state) may have changed.
+
+    Every weight moves when a briefing comes or goes (N changes). The related
+    briefings of one that did not change are kept when none of them changed or
+    went, their new scores still rank them in the same order, no changed briefing
+    now outranks the last of them, and no other candidate can have gained enough
+    to: each of its shared entities moved by at most the largest change of this
+    briefing's weights. The result is the same as finding them all again.
+    """
     keys = [list(dict.fromkeys(entity_keys(item))) for item in briefings]
     postings: dict[Key, list[int]] = {}
     for position, item_keys in enumerate(keys):
@@ -45,8 +79,137 @@ def related_briefings(briefings: Sequence[ResolvedBriefing], k: int = RELATED_CO
     weight = {key: math.log1p(total / len(plist)) for key, plist in postings.items()}
     members = {key: set(plist) for key, plist in postings.items()}
     popular = {key for key, plist in postings.items() if len(plist) > rare_limit}
-    finder = _Finder(postings, members, popular, weight, k)
-    return run_jobs(lambda position: finder.top(position, keys[position]), len(keys), workers=workers)
+    finder = _Finder(postings, members, popular, weight, k + 1)  # one more: the best of the others
+    state = RelatedState(k, total, {key: len(plist) for key, plist in postings.items()},
+                         tuple(item.briefing.source for item in briefings),
+                         tuple(_signature(item_keys) for item_keys in keys), (), ())
+    kept = _Reviser(earlier, state, keys, postings, finder, workers).kept() if earlier is not None else {}
+    todo = [position for position in range(total) if position not in kept]
+    found = run_jobs(lambda j: finder.ranked(todo[j], keys[todo[j]]), len(todo), workers=workers)
+    related: list[tuple[int, ...]] = [()] * total
+    outside = [-math.inf] * total
+    for position, (shown, bound) in kept.items():
+        related[position], outside[position] = shown, bound
+    for position, ranked in zip(todo, found, strict=True):
+        related[position] = tuple(other for _, other in ranked[:k])
+        if len(ranked) <= k:
+            outside[position] = -math.inf
+        elif _shared(keys[position], keys[ranked[k][1]]) == _shared(keys[position], keys[ranked[k - 1][1]]):
+            outside[position] = math.nan  # the best other shares what the last shares: not known
+        else:
+            outside[position] = -ranked[k][0]
+    return replace(state, related=tuple(related), outside=tuple(outside))
+
+
+def _shared(mine: Sequence[Key], others: Sequence[Key]) -> list[Key]:
+    theirs = set(others)
+    return [key for key in mine if key in theirs]
+
+
+def _signature(item_keys: Sequence[Key]) -> bytes:
+    return hashlib.blake2b("\0".join(f"{kind}:{name}" for kind, name in item_keys).encode(),
+                           digest_size=8).digest()
+
+
+MOST_CHANGED = 64  # more changed briefings than this: find every briefing's related ones again
+MOST_KEYS = 12  # a briefing with more entities than this is not revised (2**12 combinations)
+SLACK = 1e-8  # more than the rounding of two scores (9 decimals) can hide
+
+
+class _Reviser:
+    """Which briefings of `state` keep the related ones `earlier` found (see `revise_related`)."""
+
+    def __init__(self, earlier: RelatedState, state: RelatedState, keys: list[list[Key]],
+                 postings: dict[Key, list[int]], finder: _Finder, workers: int | None) -> None:
+        self.earlier, self.state, self.keys, self.finder = earlier, state, keys, finder
+        self.postings, self.workers = postings, workers
+        old_at = {source: position for position, source in enumerate(earlier.sources)}
+        self.old_of: list[int | None] = []  # each briefing's position in `earlier`, if it did not change
+        for position, source in enumerate(state.sources):
+            old = old_at.get(source)
+            same = old is not None and earlier.signatures[old] == state.signatures[position]
+            self.old_of.append(old if same else None)
+        self.new_of = {old: new for new, old in enumerate(self.old_of) if old is not None}
+
+    def kept(self) -> dict[int, tuple[tuple[int, ...], float]]:
+        """Each briefing that keeps its related ones: those (as positions now), and the bound
+        of any other candidate's score."""
+        if self.earlier.k != self.state.k:
+            return {}
+        unchanged = [old for old in self.old_of if old is not None]
+        if any(a > b for a, b in pairwise(unchanged)):
+            return {}  # one moved past another: ties between them may go the other way
+        changed = [position for position, old in enumerate(self.old_of) if old is None]
+        if len(changed) > MOST_CHANGED:
+            return {}
+        meets: dict[int, set[int]] = {}  # briefing -> the changed ones it shares an entity with
+        for position in changed:
+            for key in self.keys[position]:
+                for other in self.postings[key]:
+                    meets.setdefault(other, set()).add(position)
+        earlier = self.earlier
+        drift = {key: abs(self.finder.weight[key] - math.log1p(earlier.total / count))
+                 for key, count in earlier.df.items() if key in self.finder.weight}
+        unchanged_at = [position for position, old in enumerate(self.old_of) if old is not None]
+
+        def keep(j: int) -> tuple[tuple[int, ...], float] | None:
+            position = unchanged_at[j]
+            old = self.old_of[position]
+            assert old is not None
+            return self._keep(position, old, meets.get(position, set()), drift)
+
+        found = run_jobs(keep, len(unchanged_at), workers=self.workers)
+        return {position: kept for position, kept in zip(unchanged_at, found, strict=True)
+                if kept is not None}
+
+    def _keep(self, position: int, old: int, changed: set[int],
+              drift: dict[Key, float]) -> tuple[tuple[int, ...], float] | None:
+        earlier = self.earlier.related[old]
+        shown = [self.new_of[other] for other in earlier if other in self.new_of]
+        if len(shown) < len(earlier):
+            return None  # one of them changed or went
+        mine = self.keys[position]
+        ranked = sorted(self._ranked(mine, other) for other in shown)
+        if [other for _, other in ranked] != shown:
+            return None
+        if len(ranked) < self.state.k:  # it had no other candidates
+            return None if changed else (tuple(shown), -math.inf)
+        last = ranked[-1]
+        outside = self.earlier.outside[old]
+        if math.isnan(outside):
+            outside = self._beside(mine, _shared(mine, self.keys[last[1]]))
+        bound = outside + len(mine) * max(drift[key] for key in mine) + SLACK
+        if -bound <= last[0]:
+            return None  # another candidate may have gained enough
+        for other in changed:
+            candidate = self._ranked(mine, other)
+            if candidate < last:
+                return None
+            bound = max(bound, -candidate[0])
+        return tuple(shown), bound
+
+    def _ranked(self, mine: list[Key], other: int) -> Ranked:
+        return -self.finder._score(_shared(mine, self.keys[other])), other
+
+    def _beside(self, mine: list[Key], last: list[Key]) -> float:
+        """At least the earlier score of any candidate outside the related ones that shares
+        something else than the `last` of them does: the best earlier score of a
+        combination of `mine` other than `last`, at most that of `last`.
+
+        (The candidates that share just what the last shares always score as it does,
+        and stay behind it: they are older.)
+        """
+        if len(mine) > MOST_KEYS:
+            return math.inf
+        earlier = self.earlier
+        weight = {key: math.log1p(earlier.total / earlier.df[key]) for key in mine}
+
+        def score(keys: Sequence[Key]) -> float:
+            return round(sum(weight[key] for key in sorted(keys)), 9)
+
+        ceiling, shape = score(last), sorted(last)
+        return max((found for size in range(1, len(mine) + 1) for subset in combinations(mine, size)
+                    if (found := score(subset)) <= ceiling and sorted(subset) != shape), default=-math.inf)
 
 
 class _Finder:
@@ -63,6 +226,10 @@ class _Finder:
         return round(sum(self.weight[key] for key in sorted(keys)), 9)
 
     def top(self, position: int, item_keys: list[Key]) -> tuple[int, ...]:
+        return tuple(p for _, p in self.ranked(position, item_keys))
+
+    def ranked(self, position: int, item_keys: list[Key]) -> list[Ranked]:
+        """The best `k` others, with their scores, best first."""
         popular = [key for key in item_keys if key in self.popular]
         rare = [key for key in item_keys if key not in self.popular]
         ranked: list[Ranked] = []
@@ -86,7 +253,7 @@ class _Finder:
                                limit=self.k, worse_than=best[-1] if len(best) >= self.k else None,
                                score=score)
             best = sorted(best + found)[: self.k]
-        return tuple(p for _, p in best)
+        return best
 
     def _subsets_by_score(self, popular: list[Key]) -> list[tuple[float, tuple[Key, ...]]]:
         subsets = [
