@@ -197,19 +197,21 @@ class _Reviser:
         combination of `mine` other than `last`, at most that of `last`.
 
         (The candidates that share just what the last shares always score as it does,
-        and stay behind it: they are older.)
+        and stay behind it: they are older.) Sums here are not rounded as scores are:
+        `SLACK` covers the difference, always towards a higher bound.
         """
         if len(mine) > MOST_KEYS:
             return math.inf
         earlier = self.earlier
-        weight = {key: math.log1p(earlier.total / earlier.df[key]) for key in mine}
-
-        def score(keys: Sequence[Key]) -> float:
-            return round(sum(weight[key] for key in sorted(keys)), 9)
-
-        ceiling, shape = score(last), sorted(last)
-        return max((found for size in range(1, len(mine) + 1) for subset in combinations(mine, size)
-                    if (found := score(subset)) <= ceiling and sorted(subset) != shape), default=-math.inf)
+        weights = [math.log1p(earlier.total / earlier.df[key]) for key in mine]
+        shape = sum(1 << index for index, key in enumerate(mine) if key in last)
+        sums = [0.0] * (1 << len(mine))  # by combination, as a bit mask over `mine`
+        for mask in range(1, len(sums)):
+            low = mask & -mask
+            sums[mask] = sums[mask ^ low] + weights[low.bit_length() - 1]
+        ceiling = sums[shape] + SLACK
+        return max((found for mask, found in enumerate(sums) if mask and mask != shape and found <= ceiling),
+                   default=-math.inf)
 
 
 class _Finder:
