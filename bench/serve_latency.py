@@ -64,9 +64,9 @@ def main() -> int:
         out, err = Path(scratch) / "out.txt", Path(scratch) / "err.txt"
         started = time.perf_counter()
         with out.open("wb") as stdout, err.open("wb") as stderr:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "briefgen", "serve", "--root", str(root), "--port", "0"],
-                stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL,
+            process = subprocess.Popen(  # in the site's folder, as a writer runs it
+                [sys.executable, "-m", "briefgen", "serve", "--port", "0"],
+                cwd=root, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL,
             )
         try:
             url = wait_for_url(out, process, timeout=600)

@@ -116,9 +116,13 @@ class Background(Generic[T]):
         self.stop()
 
     def stop(self) -> None:
-        """Stop the process, when it was not waited for (only where it was started)."""
+        """Stop the process, when it was not waited for (only where it was started).
+
+        Killed, not asked to end: it may have inherited a handler that ignores
+        SIGTERM (the preview server's event loop has one), and it may be
+        blocked writing a result no one will read."""
         if self._process is not None and os.getpid() == self._owner:
-            self._process.terminate()
+            self._process.kill()
             self._process.join()
             self._receive.close()
             self._process = None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -68,3 +70,18 @@ def test_asked_again_after_an_error_it_raises_it_again() -> None:
         for _ in range(2):
             with pytest.raises(ValueError, match="once"):
                 background.result()
+
+
+STOPPED_UNREAD = """
+import signal, time
+from briefgen.parallel import Background
+signal.signal(signal.SIGTERM, lambda *_: None)  # as the preview server's event loop has
+with Background(lambda: bytes(10_000_000)):  # more than a pipe holds: it waits to send it
+    time.sleep(0.5)
+print("stopped")
+"""
+
+
+def test_a_process_whose_result_is_never_read_is_stopped_though_it_handles_sigterm() -> None:
+    done = subprocess.run([sys.executable, "-c", STOPPED_UNREAD], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "stopped", done.stderr

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
+import signal
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from bench.corpus import write_corpus
 from briefgen.cli import main, make_parser
 from briefgen.serve.session import exposure_warning, url_for
 from tests.conftest import MakeSite
+from tests.serve_support import request, wait_for
 
 
 def test_defaults_bind_loopback_on_8000() -> None:
@@ -51,3 +57,35 @@ def test_loopback_hosts_are_not_warned_about(host: str) -> None:
 ])
 def test_the_printed_url_is_one_a_browser_can_open(host: str, url: str) -> None:
     assert url_for(host, 8000, "/") == url
+
+
+def test_the_server_run_in_a_large_sites_folder_patches_prose_and_survives_broken_saves(
+        tmp_path: Path) -> None:
+    """`briefgen serve` as a writer runs it, on a site whose output folder takes more than a
+    pipe holds to describe: the walk of it, done in a forked process, is stopped when no
+    build reads it (a prose patch, broken content) though the server handles SIGTERM."""
+    root = tmp_path / "site"
+    write_corpus(root, 400, seed=3)
+    path = sorted((root / "content/briefings").glob("*.md"))[0]
+    url_path = f"/briefings/{path.stem[11:]}/"
+    log, errors = tmp_path / "out.txt", tmp_path / "err.txt"
+    with log.open("wb") as out, errors.open("wb") as err:
+        server = subprocess.Popen([sys.executable, "-m", "briefgen", "serve", "--port", "0"], cwd=root,
+                                  stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+    try:
+        assert wait_for(lambda: re.search(r"127\.0\.0\.1:(\d+)/", log.read_text()), 120), errors.read_text()
+        port = int(re.search(r"127\.0\.0\.1:(\d+)/", log.read_text()).group(1))  # type: ignore[union-attr]
+        assert wait_for(lambda: errors.read_text().count("built in") == 1, 120), errors.read_text()
+        assert len(list((root / "build").rglob("*"))) > 1000
+        original = path.read_text()
+        path.write_text(original.rstrip("\n") + "\n\nA paragraph added while serving.\n")
+        assert wait_for(lambda: errors.read_text().count("built in") == 2, 60), errors.read_text()
+        assert "A paragraph added while serving." in request(port, url_path).text
+        path.write_text(original.replace("\ntitle: ", "\ntitle: [broken\n", 1))
+        assert wait_for(lambda: "error" in errors.read_text().split("built in")[-1], 60), errors.read_text()
+        path.write_text(original)
+        assert wait_for(lambda: errors.read_text().count("built in") == 3, 60), errors.read_text()
+        assert "A paragraph added while serving." not in request(port, url_path).text
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
