@@ -32,9 +32,10 @@ nothing changed is, since it finds the output not as recorded).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -261,7 +262,8 @@ def patch_prose(root: Path, out_dir: Path, inputs: InputScan, manifest: Manifest
     if not candidates or len(candidates) > MOST_FILES:
         return None
     shards = _Shards(cache, everything=live is not None)
-    renderer = body_renderer(state.config, state.forms)
+    # Built when an edit proves to be prose: the matcher of a large registry takes a while.
+    renderer = functools.cache(functools.partial(body_renderer, state.config, state.forms))
     edits: list[_Edit] = []
     for path in candidates:
         shards.load("records", path)
@@ -281,7 +283,7 @@ def patch_prose(root: Path, out_dir: Path, inputs: InputScan, manifest: Manifest
         shards.load("bodies", edit.key)
         shards.load("checked", edit.key)
         cache.set_body(edit.key, edit.cached)
-        cache.set_checked(edit.key, renderer.matcher.fingerprint)
+        cache.set_checked(edit.key, renderer().matcher.fingerprint)
         cache.set_searched(edit.key, edit.searched)
     for path in files:
         state_now = file_state(out_dir / path)
@@ -318,7 +320,8 @@ class _Shards:
         getattr(self.cache, table).update(read_part(self.cache.folder / part_name(table, number)))
 
 
-def _prose_edit(root: Path, path: str, shards: _Shards, renderer: Any) -> _Edit | RecordEntry | None:
+def _prose_edit(root: Path, path: str, shards: _Shards,
+                make_renderer: Callable[[], Any]) -> _Edit | RecordEntry | None:
     """The edit of one briefing file when it is prose only; its new cache entry when its
     bytes did not change after all; None when it is more than prose."""
     cache = shards.cache
@@ -344,6 +347,7 @@ def _prose_edit(root: Path, path: str, shards: _Shards, renderer: Any) -> _Edit 
         return None
     if replace(record, body=old_record.body, digest=old_record.digest) != old_record:
         return None
+    renderer = make_renderer()
     old_key = renderer.key(body_request(old_record))
     shards.load("bodies", old_key)
     shards.load("checked", old_key)

@@ -177,3 +177,25 @@ def test_a_site_given_as_the_current_folder_patches_prose_too(site: Path, tmp_pa
     result = build_site(Path(), search=False, use_cache=not live, cache=cache)
     assert result.prose_edit and result.rendered == 1
     assert snapshot(site / "build") == clean_build(site, tmp_path)
+
+
+def test_an_edit_that_is_more_than_prose_builds_the_mention_matcher_once(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The matcher of a large registry takes a while: the patch makes one only for prose."""
+    import briefgen.markdown.bodies as bodies
+
+    made: list[object] = []
+    matcher = bodies.MentionMatcher
+
+    def counted(*args: object) -> object:
+        made.append(args)
+        return matcher(*args)  # type: ignore[arg-type]
+
+    build(site)
+    monkeypatch.setattr(bodies, "MentionMatcher", counted)
+    edit(site, "title: ", "title: Retitled ")
+    assert not build(site).prose_edit
+    assert len(made) == 1  # the full build's
+    (site / BRIEFING).write_text((site / BRIEFING).read_text() + "\nOne more paragraph.\n")
+    assert build(site).prose_edit
+    assert len(made) == 2  # the patch's
