@@ -10,6 +10,10 @@ Any other candidate shares only popular entities, so its score is fixed by
 which of them it shares: for each such combination, in falling score order,
 the posting lists (sorted newest first) are walked only until the best few
 candidates of that combination are found.
+
+After an edit of a few briefings the lists are revised, not found again
+(`revise_related`): each briefing keeps its list where no change can reach
+it, which its scores prove.
 """
 
 from __future__ import annotations
