@@ -103,7 +103,7 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
     unlinked = undeclared_mentions(linked, bodies)
     diagnostics += mention_suggestions(linked, bodies, unlinked)
     revise = cache.revise if cache is not None else no_revise
-    model = build_model(linked, bodies, drafts=drafts, revise=revise, workers=workers, unlinked=unlinked)
+    model = build_model(linked, bodies, unlinked, drafts=drafts, revise=revise, workers=workers)
     if digests_ahead:
         model.digests.ahead()
     try:

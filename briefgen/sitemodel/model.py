@@ -138,13 +138,12 @@ class ModelDigests:
         return found
 
 
-def build_model(linked: Linked, bodies: Mapping[str, RenderedBody], *, drafts: bool,
-                revise: Revise = no_revise, workers: int | None = None,
-                unlinked: Mapping[str, list[EntityRef]] | None = None) -> SiteModel:
-    """Indexes over the published briefings; `revise` keeps the related briefings between
-    builds (revised, not found again, after an edit of a few); `unlinked` may give each
-    briefing's undeclared mentions (`undeclared_mentions`)."""
-    unlinked = unlinked if unlinked is not None else undeclared_mentions(linked, bodies)
+def build_model(linked: Linked, bodies: Mapping[str, RenderedBody],
+                unlinked: Mapping[str, list[EntityRef]], *, drafts: bool,
+                revise: Revise = no_revise, workers: int | None = None) -> SiteModel:
+    """Indexes over the published briefings; `unlinked` gives each briefing's undeclared
+    mentions (`undeclared_mentions`); `revise` keeps the related briefings between builds
+    (revised, not found again, after an edit of a few)."""
     published = newest_first(b for b in linked.briefings if drafts or not b.briefing.draft)
     by_actor: dict[str, list[int]] = {}
     by_country: dict[str, list[int]] = {}
@@ -204,10 +203,9 @@ def undeclared_mentions(linked: Linked, bodies: Mapping[str, RenderedBody]) -> d
 
 
 def mention_suggestions(linked: Linked, bodies: Mapping[str, RenderedBody],
-                        unlinked: Mapping[str, list[EntityRef]] | None = None) -> list[Diagnostic]:
+                        unlinked: Mapping[str, list[EntityRef]]) -> list[Diagnostic]:
     """A suggestion for the first undeclared mention of each entity in each briefing
-    (`unlinked`: `undeclared_mentions`, when already found)."""
-    unlinked = unlinked if unlinked is not None else undeclared_mentions(linked, bodies)
+    (`unlinked`: `undeclared_mentions`)."""
     found: list[Diagnostic] = []
     for item in linked.briefings:
         briefing = item.briefing

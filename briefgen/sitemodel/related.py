@@ -140,6 +140,7 @@ class _Reviser:
         of any other candidate's score."""
         if self.earlier.k != self.state.k:
             return {}
+        unchanged_at = [position for position, old in enumerate(self.old_of) if old is not None]
         unchanged = [old for old in self.old_of if old is not None]
         if any(a > b for a, b in pairwise(unchanged)):
             return {}  # one moved past another: ties between them may go the other way
@@ -154,7 +155,6 @@ class _Reviser:
         earlier = self.earlier
         drift = {key: abs(self.finder.weight[key] - math.log1p(earlier.total / count))
                  for key, count in earlier.df.items() if key in self.finder.weight}
-        unchanged_at = [position for position, old in enumerate(self.old_of) if old is not None]
 
         def keep(j: int) -> tuple[tuple[int, ...], float] | None:
             position = unchanged_at[j]
