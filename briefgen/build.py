@@ -34,6 +34,7 @@ from briefgen.content.loader import CONTENT_DIR
 from briefgen.diagnostics import Diagnostic, Report, error, warning
 from briefgen.entities import build_registry
 from briefgen.errors import ContentError, UsageError
+from briefgen.kept import KeptSite, keep_site, reshape
 from briefgen.markdown import render_bodies
 from briefgen.output import Written, plan_outputs, remember_outputs, search_key, write_outputs
 from briefgen.parallel import Background
@@ -200,6 +201,8 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
     started = time.perf_counter()
     stamp = b""
     inputs: InputScan | None = None
+    kept: KeptSite | None = None  # the site a long-lived cache keeps, when this edit keeps its shape
+    reshaped = None
     if cache is None and use_cache:
         inputs = _inputs_stamp(root, out_dir, drafts=drafts, base_url=base_url, search=search,
                                publishing=publishing)
@@ -222,9 +225,17 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
         if patched is not None:
             return _patched(patched, started)
         cache.manifest.prose = None  # until this full build has made it anew
+        reshaped = reshape(root, inputs, cache)
+        kept = cache.kept if reshaped is not None else None
+    keeping = cache is not None and not use_cache and inputs is not None
+    if cache is not None:
+        cache.kept = None  # until this build is good
     progress("loading content")
-    site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache,
-                     workers=workers, digests_ahead=cache is not None)
+    if kept is not None and reshaped is not None:
+        site = _reshaped_site(kept.site, reshaped.model, reshaped.report)
+    else:
+        site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache,
+                         workers=workers, digests_ahead=cache is not None)
     if site.report.failed():
         site.model.digests.stop()
         if use_cache and cache is not None:
@@ -235,8 +246,9 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
     progress(f"{_count(len(site.model.briefings), 'briefing')}, {_count(len(registry.actors), 'actor')}, "
              f"{_count(len(registry.countries), 'country', 'countries')}: "
              f"{_count(len(site.pages), 'page')}, {_count(len(site.feeds), 'feed')}")
+    reads: dict[str, frozenset[int]] | None = {} if keeping else None
     plan = plan_outputs(root, site.config, site.model, site.pages, site.feeds, static_files(root),
-                        scan.files, cache)
+                        scan.files, cache, reshaped.settled if reshaped is not None else (), reads)
     progress(f"rendering and writing what changed of {len(plan.jobs)} files")
     # The search index already in the output is kept while the pages are written.
     keep = {path for path in scan.files if path.startswith(f"{SEARCH_DIR}/")} if search else set()
@@ -257,10 +269,19 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
         cache.set_outcome(stamp, outputs, (len(site.pages), site.report.diagnostics, warnings))
         if inputs is not None:
             cache.manifest.prose = prose_state(inputs, cache, site, plan)
+        if keeping and inputs is not None and reads is not None:
+            cache.kept = keep_site(inputs, site, reads, kept)
         if use_cache:
             save_cache(root, cache)
     return BuildResult(len(site.pages), written.pages_made, written.stats, time.perf_counter() - started,
                        site.report, warnings)
+
+
+def _reshaped_site(kept: LoadedSite, model: SiteModel, report: Report) -> LoadedSite:
+    """The kept site with its model and report reshaped (`kept.reshape`): the same
+    pages as before (the shape is the same), laid out anew."""
+    pages, _ = build_pages(model)
+    return LoadedSite(kept.config, model, tuple(pages), report, tuple(feed_sources(model)))
 
 
 def _patched(patched: Patched, started: float) -> BuildResult:

@@ -132,6 +132,8 @@ class BuildCache:
     # The files on disk are not this cache's (it replaces a discarded one): the next
     # save writes every shard, so that none of theirs is left to discard it again.
     replaces: bool = False
+    # The site a long-lived build last built (`briefgen.kept.KeptSite`), in memory only.
+    kept: Any = None
 
     @property
     def pages(self) -> dict[str, PageEntry]:

@@ -11,7 +11,7 @@ travel back.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -58,20 +58,37 @@ class Job:
     digest: bool = False  # digest its inputs where it is made (a build with a cache)
     unless: bytes = b""  # the inputs digest of the file in place: when still the same, leave it
     told: bytes = b""  # the cheap digest that went with `unless`: when still the same, leave it undigested
+    carry: bool = False  # known to read nothing that changed (`plan_outputs`): leave it, undigested too
 
 
 class Told:
     """The cheap digest of what a page or feed reads (`PageSpec.inputs`, `feed_inputs`),
-    with the site-wide data each kind depends on; None for a page that does not tell."""
+    with the site-wide data each kind depends on; None for a page that does not tell.
+
+    With `reads`, it gathers there, by output path, the positions of the
+    briefings each page digested in this process read (`ModelDigests.reading`):
+    the pages that a later edit of those briefings alone touches. Pages
+    digested in forked workers are not in it.
+    """
 
     def __init__(self, model: SiteModel, heads: Heads, sources: Sequence[FeedSource],
-                 page_wide: bytes, feed_wide: bytes) -> None:
+                 page_wide: bytes, feed_wide: bytes, reads: dict[str, frozenset[int]] | None) -> None:
         self.model, self.heads, self.sources = model, heads, sources
         self.page_wide, self.feed_wide = page_wide, feed_wide
+        self.reads = reads
 
     def page(self, page: PageSpec) -> bytes | None:
         if page.inputs is None:
             return None
+        if self.reads is None:
+            return self._page(page)
+        with self.model.digests.reading() as reads:
+            told = self._page(page)
+        self.reads[output_path(page.url)] = frozenset(reads)
+        return told
+
+    def _page(self, page: PageSpec) -> bytes:
+        assert page.inputs is not None
         return digest(self.page_wide, page.url.encode(), page.template.encode(), page.inputs(),
                       self.heads.inputs(page))
 
@@ -93,6 +110,8 @@ class Makers:
 
     def make(self, job: Job, in_place: bool = True) -> Made:
         """The job's output, or None for a file left `in_place` (`job.told`, `job.unless`)."""
+        if in_place and job.carry:
+            return None, job.unless, job.told
         if job.kind == "file":
             path, make = self.files[job.index]
             return OutputFile(path, make()), None, None
@@ -143,7 +162,8 @@ class Written:
 
 def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequence[PageSpec],
                  feeds: Sequence[FeedSource], static: Sequence[OutputFile],
-                 existing: Mapping[str, tuple[int, int]], cache: BuildCache | None) -> Plan:
+                 existing: Mapping[str, tuple[int, int]], cache: BuildCache | None,
+                 settled: Container[str] = (), reads: dict[str, frozenset[int]] | None = None) -> Plan:
     """Every output of the site as a job (`existing`: the output folder's files with their
     size and mtime).
 
@@ -153,7 +173,10 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
     included. An output an earlier build made, whose file is still in place,
     is made only when one of those digests changed (`Job.told`, `Job.unless`):
     after one edit, most outputs of a large site are neither digested in full
-    nor made.
+    nor made. An output of `settled` (by its path), known to read nothing
+    that changed since it was made, is not even digested cheaply (`Job.carry`)
+    when its file is as the cache last saw it. `reads` gathers what the pages
+    digested in this process read (`Told`).
     """
     assets = theme_assets(config.relation_vocabulary)
     context = site_context(config, menu(model), assets)
@@ -167,10 +190,13 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
         settings = data_digest(config)
         page_digest = PageDigester(render_inputs_digest(root, context))
         feed_shared = digest(__version__.encode(), data_digest(_feed_settings(config)))
-        told = Told(model, heads, feeds, digest(page_digest.shared, settings), digest(feed_shared, settings))
+        told = Told(model, heads, feeds, digest(page_digest.shared, settings), digest(feed_shared, settings),
+                    reads)
     makers = Makers(make_environment(root, context), heads, pages, feed_list, files, config,
                     page_digest, feed_shared, told)
-    jobs = [Job(path, "file", i) for i, (path, _) in enumerate(files)]
+    made = cache.manifest.outputs if cache is not None else {}  # as the last build left them
+    jobs = [Job(path, "file", i, carry=path in settled and path in made and existing.get(path) == made[path])
+            for i, (path, _) in enumerate(files)]
     candidates = [
         *(Job(output_path(page.url), "page", i) for i, page in enumerate(pages)),
         *(Job(output_path(feed.url), "feed", i) for i, feed in enumerate(feed_list)),
@@ -181,7 +207,8 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
         for job in candidates:
             entry = cache.pages.get(job.path)
             if entry is not None and existing.get(job.path) == (entry.size, entry.mtime_ns):
-                jobs.append(Job(job.path, job.kind, job.index, True, entry.digest, entry.inputs))
+                carry = bool(entry.digest and entry.inputs) and job.path in settled
+                jobs.append(Job(job.path, job.kind, job.index, True, entry.digest, entry.inputs, carry))
             else:
                 jobs.append(Job(job.path, job.kind, job.index, True))
     large = len(pages) >= MIN_PARALLEL_JOBS

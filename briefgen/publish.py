@@ -33,6 +33,11 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PublishMaker = tuple[str, Callable[[], bytes]]
 
 
+# The site-wide files that show what a briefing shows of itself (its title, summary,
+# sources, dates); the others are made of the site's shape alone (`briefgen.kept`).
+SHOWS_BRIEFINGS = frozenset({output_path("/data/briefings.json"), output_path(urls.SITEMAP)})
+
+
 def publish_makers(model: SiteModel, pages: Sequence[PageSpec]) -> list[PublishMaker]:
     """Sitemap, data exports, robots.txt and redirects, as (path, make-the-bytes), the
     largest first; each is made where it is written (feeds are made one by one: `atom_feed`).

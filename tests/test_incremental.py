@@ -76,7 +76,7 @@ class Site:
         self.put(f"content/briefings/{name}.md",
                  f"---\ntitle: {b['title']}\ndate: {b['date']}\nactors: [{', '.join(b['actors'])}]\n"  # type: ignore[arg-type]
                  f"countries: [{', '.join(b['countries'])}]\ntags: [{b['tag']}]\n"  # type: ignore[arg-type]
-                 f"relations: {relations or '[]'}\n---\n{b['body']}\n")
+                 f"relations: {relations or '[]'}\n{b.get('shown', '')}---\n{b['body']}\n")
 
     def apply(self, op: tuple[int, ...]) -> None:
         kind, a, b, c = op
@@ -163,13 +163,25 @@ class Site:
             name = names[a % len(names)]
             self.briefings[name]["actors"] = actors[b % len(actors): b % len(actors) + 1 + c % 3]
             self.write_briefing(name)
+        elif kind == 14:  # what a briefing shows of itself: summary, sources, updated, wording
+            name = names[a % len(names)]
+            item = self.briefings[name]
+            shown = [f"summary: In short, {WORDS[b % 8]} & <{WORDS[c % 8]}>.\n" if b % 2 else "",
+                     f"updated: 2025-0{1 + c % 9}-1{b % 10}\n" if c % 2 else "",
+                     "sources:\n" + "".join(f"  - {{title: Report {i} on {WORDS[(b + i) % 8]}, "
+                                               f"url: 'https://example.org/{c}/{i}'}}\n"
+                                               for i in range(b % 3)) if b % 3 else ""]
+            item["shown"] = "".join(shown)
+            if c % 3 == 0:  # other words, the same names
+                item["body"] = str(item["body"]).replace(" met ", " spoke with " if b % 2 else " met ")
+            self.write_briefing(name)
         elif kind == 8:  # change the site's options
             mode = ["first", "all", "none"][a % 3]
             self.put("site.yaml", f"title: Prop {b % 2}\nbase_url: https://example.org/\n"
                                   f"options:\n  page_size: {2 + c % 2}\n  mention_links: {mode}\n")
 
 
-OPERATIONS = st.tuples(st.integers(0, 13), st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
+OPERATIONS = st.tuples(st.integers(0, 14), st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from briefgen.cache import Revise, data_digest, digest, no_revise
@@ -47,6 +49,34 @@ class SiteModel:
         """Digests of its parts, each made once (see `ModelDigests`)."""
         return ModelDigests(self)
 
+    def places(self) -> dict[str, tuple[int, int | None]]:
+        """Each briefing's place, by source: in `linked.briefings`, and in `briefings`
+        (None for a draft left out)."""
+        published = {item.briefing.source: position for position, item in enumerate(self.briefings)}
+        return {item.briefing.source: (index, published.get(item.briefing.source))
+                for index, item in enumerate(self.linked.briefings)}
+
+    def with_briefings(self, edits: Mapping[str, tuple[ResolvedBriefing, RenderedBody]],
+                       places: Mapping[str, tuple[int, int | None]]) -> SiteModel:
+        """This model with briefings replaced where they stand (`places`), each by source
+        with its body, for edits that leave its shape as it was: the same briefings in
+        the same order, entities, tags, relations and undeclared mentions (the caller
+        checks). Its digests are this model's but for the replaced briefings'."""
+        linked_items, published = list(self.linked.briefings), list(self.briefings)
+        changed: list[int] = []
+        for source, (item, _) in edits.items():
+            index, position = places[source]
+            linked_items[index] = item
+            if position is not None:
+                published[position] = item
+                changed.append(position)
+        bodies = {**self.bodies, **{source: body for source, (_, body) in edits.items()}}
+        model = dataclasses.replace(
+            self, linked=dataclasses.replace(self.linked, briefings=tuple(linked_items)),
+            briefings=tuple(published), bodies=bodies)
+        model.digests.inherit(self.digests, changed)
+        return model
+
 
 _Parts = tuple[list[bytes | None], list[bytes | None], dict[EntityRef, bytes]]
 
@@ -67,6 +97,26 @@ class ModelDigests:
         self._cards: list[bytes | None] = [None] * len(model.briefings)
         self._entities: dict[EntityRef, bytes] = {}
         self._ahead: Background[_Parts] | None = None
+        self._reads: set[int] | None = None
+
+    def inherit(self, earlier: ModelDigests, changed: Iterable[int]) -> None:
+        """Take the digests `earlier` made, but those of the briefings at `changed` (for
+        a model that differs from its only there: `SiteModel.with_briefings`)."""
+        earlier.settle()
+        self._briefings, self._cards = list(earlier._briefings), list(earlier._cards)
+        self._entities = dict(earlier._entities)
+        for position in changed:
+            self._briefings[position] = self._cards[position] = None
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[set[int]]:
+        """The positions of the briefings whose digests (or cards') are asked for within."""
+        reads: set[int] = set()
+        self._reads = reads
+        try:
+            yield reads
+        finally:
+            self._reads = None
 
     def ahead(self) -> None:
         """Digest every part in a forked process while this one goes on (laying out the
@@ -99,6 +149,8 @@ class ModelDigests:
     def briefing(self, position: int) -> bytes:
         """The briefing at `position`: its record (by its file's digest: with its source,
         that fixes every field), how its names resolved, and its rendered body."""
+        if self._reads is not None:
+            self._reads.add(position)
         found = self._briefings[position]
         if found is None:
             item = self._items[position]
@@ -114,6 +166,8 @@ class ModelDigests:
     def card(self, position: int) -> bytes:
         """What `views.briefing_card` shows of the briefing at `position`, from the parts it
         is made of: the briefing, and the countries it is about (their names and codes)."""
+        if self._reads is not None:
+            self._reads.add(position)
         found = self._cards[position]
         if found is None:
             found = self._cards[position] = data_digest((
@@ -208,21 +262,28 @@ def mention_suggestions(linked: Linked, bodies: Mapping[str, RenderedBody],
     (`unlinked`: `undeclared_mentions`)."""
     found: list[Diagnostic] = []
     for item in linked.briefings:
-        briefing = item.briefing
-        missing = set(unlinked[briefing.source])
-        if not missing:
+        source = item.briefing.source
+        if unlinked[source]:
+            found += briefing_suggestions(linked, item, bodies[source], unlinked[source])
+    return found
+
+
+def briefing_suggestions(linked: Linked, item: ResolvedBriefing, body: RenderedBody,
+                         unlinked: Iterable[EntityRef]) -> list[Diagnostic]:
+    """`mention_suggestions` for one briefing, whose undeclared mentions are `unlinked`."""
+    briefing = item.briefing
+    missing = set(unlinked)
+    found: list[Diagnostic] = []
+    for mention in body.mentions:
+        if mention.entity not in missing:
             continue
-        body = bodies[briefing.source]
-        for mention in body.mentions:
-            if mention.entity not in missing:
-                continue
-            missing.discard(mention.entity)
-            name = linked.registry.entity(mention.entity).name
-            key = KIND_FOLDER[mention.entity.kind]
-            via = "" if mention.form == name else f" (as '{mention.form}')"
-            found.append(suggestion(
-                briefing.source, briefing.body_line + mention.line - 1, 0,
-                f"{mention.entity.kind} '{name}' is mentioned{via} but not declared",
-                hint=f"add '{name}' to '{key}' in the front matter",
-            ))
+        missing.discard(mention.entity)
+        name = linked.registry.entity(mention.entity).name
+        key = KIND_FOLDER[mention.entity.kind]
+        via = "" if mention.form == name else f" (as '{mention.form}')"
+        found.append(suggestion(
+            briefing.source, briefing.body_line + mention.line - 1, 0,
+            f"{mention.entity.kind} '{name}' is mentioned{via} but not declared",
+            hint=f"add '{name}' to '{key}' in the front matter",
+        ))
     return found

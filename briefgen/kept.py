@@ -1,0 +1,191 @@
+"""Edits that keep the site's shape, built from the site a long-lived build keeps.
+
+Most saves in the preview server change only what a briefing shows of
+itself: its title, summary, sources, `updated` date or prose. The shape of
+the site model stays as it was (the same briefings in the same order, with
+the same entities, tags, relations, aliases and undeclared mentions), so
+the pages, their lists and the related briefings stay the same too. A
+long-lived build (one with a cache kept in memory) keeps the site it last
+built, and what the digest of each page read of its briefings (`KeptSite`).
+After such an edit the build replaces the changed briefings in the kept
+model instead of loading, resolving, rendering and indexing everything
+again, and neither digests nor makes the pages that read none of them.
+
+The kept site is used only when:
+
+- nothing but briefing files changed (the same files; the same templates,
+  site.yaml, static files, entity files, theme, options and version);
+- each changed briefing parses to the record it had but for its title,
+  summary, sources, `updated` date and body, with the same diagnostics;
+- its body, rendered again, names the same undeclared entities (the
+  suggestions to declare them are made again: they say on which line).
+
+Any doubt takes the full build, which keeps its site anew; a failed build
+keeps none. Only pages digested in the build's own process tell what they
+read (`output.Told`): after a build on several processes every page is
+digested again.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from briefgen.cache import BuildCache, RecordEntry
+from briefgen.content.loader import read_record, record_digest
+from briefgen.content.models import Briefing
+from briefgen.diagnostics import Diagnostic, Report
+from briefgen.markdown import RenderedBody
+from briefgen.markdown.bodies import body_renderer, body_request
+from briefgen.prose_edit import MOST_FILES, InputScan
+from briefgen.publish import SHOWS_BRIEFINGS
+from briefgen.resolve import ResolvedBriefing
+from briefgen.sitemodel import SiteModel
+from briefgen.sitemodel.model import briefing_suggestions, undeclared
+from briefgen.urls import feed_url, output_path
+from briefgen.write import file_state
+
+if TYPE_CHECKING:  # the build imports this module: only its type is needed here
+    from briefgen.build import LoadedSite
+
+
+@dataclass(frozen=True)
+class KeptSite:
+    """The site of the last good build, as it read its inputs."""
+
+    inputs: InputScan
+    site: LoadedSite
+    reads: Mapping[str, frozenset[int]]  # page output path -> the briefing positions its digest read
+    places: Mapping[str, tuple[int, int | None]]  # `SiteModel.places`: the same for a shape kept
+    made: frozenset[str]  # the output path of every page and feed
+    readers: dict[int, list[str]] | None = None  # `reads` reversed, once asked for (`readers_of`)
+
+    def readers_of(self, positions: Iterable[int]) -> set[str]:
+        """The pages whose digests read any of the briefings at `positions`."""
+        readers = self.readers
+        if readers is None:
+            readers = {}
+            for path, read in self.reads.items():
+                for position in read:
+                    readers.setdefault(position, []).append(path)
+            object.__setattr__(self, "readers", readers)  # made once, kept by the next reshape
+        return {path for position in positions for path in readers.get(position, ())}
+
+
+def keep_site(inputs: InputScan, site: LoadedSite, reads: Mapping[str, frozenset[int]],
+              earlier: KeptSite | None = None) -> KeptSite:
+    """The site just built; `earlier`: the kept site it was reshaped from, whose pages
+    not digested again read what they read then."""
+    if earlier is None:
+        made = [*(page.url for page in site.pages), *(feed_url(feed.page_url) for feed in site.feeds)]
+        return KeptSite(inputs, site, dict(reads), site.model.places(), frozenset(map(output_path, made)))
+    same = all(earlier.reads.get(path) == read for path, read in reads.items())
+    return KeptSite(inputs, site, {**earlier.reads, **reads}, earlier.places, earlier.made,
+                    earlier.readers if same else None)
+
+
+class Settled:
+    """The outputs a reshaped build leaves as they are (`output.plan_outputs`): the pages
+    known to read none of the changed briefings, and the site-wide files made of the
+    site's shape alone."""
+
+    def __init__(self, kept: KeptSite, touched: set[str]) -> None:
+        self.kept, self.touched = kept, touched
+
+    def __contains__(self, path: object) -> bool:
+        if path in self.touched:
+            return False
+        if path in self.kept.reads:
+            return True
+        return path not in self.kept.made and path not in SHOWS_BRIEFINGS
+
+
+@dataclass(frozen=True)
+class Reshaped:
+    model: SiteModel
+    report: Report
+    settled: Settled
+
+
+def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None:
+    """The kept model with the edited briefings replaced, when every edit keeps the site's
+    shape (see the module); else None. The cache learns the new records and bodies."""
+    kept = cache.kept
+    if not isinstance(kept, KeptSite) or kept.inputs.frame != inputs.frame:
+        return None
+    if kept.inputs.briefings.keys() != inputs.briefings.keys():
+        return None
+    candidates = [path for path, found in inputs.briefings.items()
+                  if found != kept.inputs.briefings[path] or cache.is_racy(found[1])]
+    if not candidates or len(candidates) > MOST_FILES:
+        return None
+    model = kept.site.model
+    linked = model.linked
+    # Built only when a body changed: the matcher of a large registry takes a while.
+    renderer = functools.cache(functools.partial(body_renderer, linked.config,
+                                                 linked.registry.surface_forms()))
+    edits: dict[str, tuple[ResolvedBriefing, RenderedBody]] = {}
+    was: set[Diagnostic] = set()
+    now: list[Diagnostic] = []
+    for path in candidates:
+        place = kept.places.get(path)
+        if place is None:
+            return None
+        item, body = linked.briefings[place[0]], model.bodies[path]
+        edit = _edit(root, path, item, body, cache, renderer)
+        if edit is None:
+            return None
+        if edit[0] is not item:
+            edits[path] = edit
+            named = undeclared(item, body)
+            was.update(briefing_suggestions(linked, item, body, named))
+            now += briefing_suggestions(linked, *edit, named)
+    changed = [position for path in edits if (position := kept.places[path][1]) is not None]
+    report = Report.of([*(d for d in kept.site.report.diagnostics if d not in was), *now])
+    return Reshaped(model.with_briefings(edits, kept.places), report, Settled(kept, kept.readers_of(changed)))
+
+
+_DISPLAYED = ("title", "summary", "sources", "updated", "body", "body_line", "digest")
+
+
+def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cache: BuildCache,
+          make_renderer: Callable[[], Any]) -> tuple[ResolvedBriefing, RenderedBody] | None:
+    """The briefing of `path` as it is now, with its body, when it keeps the shape of `item`
+    (`item` itself when its bytes did not change); None when it does not."""
+    file = root / path
+    try:
+        before = file_state(file)
+        raw = file.read_bytes()
+    except OSError:
+        return None
+    if file_state(file) != before:
+        return None  # being written right now
+    old = item.briefing
+    cached = cache.records.get(path)
+    if cached is None or cached.value[0] is None:
+        return None
+    if record_digest("briefings", raw) == old.digest:
+        cache.set_record(path, replace(cached, size=before[0], mtime_ns=before[1]))
+        return item, body
+    record, diagnostics = read_record("briefings", path, raw)
+    if not isinstance(record, Briefing) or diagnostics != cached.value[1]:
+        return None
+    if replace(record, **{name: getattr(old, name) for name in _DISPLAYED}) != old:
+        return None
+    new_body = body
+    if record.body != old.body:
+        renderer = make_renderer()
+        made = renderer.render(body_request(record))
+        new_body = made.cached.body
+        key = renderer.key(body_request(record))
+        cache.set_body(key, made.cached)
+        cache.set_checked(key, renderer.matcher.fingerprint)
+        cache.set_searched(key, made.searched)
+    new_item = replace(item, briefing=record)
+    if undeclared(new_item, new_body) != undeclared(item, body):
+        return None
+    cache.set_record(path, RecordEntry(before[0], before[1], record.digest, (record, diagnostics)))
+    return new_item, new_body

@@ -1,0 +1,150 @@
+"""A long-lived build (the preview server's) builds an edit that keeps the site's shape
+from the site it keeps: output identical to a clean build, with only the touched
+pages digested and made."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import briefgen.build as build
+from briefgen.build import build_site, check_site
+from briefgen.cache import BuildCache
+from briefgen.errors import ContentError
+from briefgen.sitemodel.page_inputs import PageInputs
+from tests.test_incremental import Site, snapshot
+
+# Mostly edits that keep the shape (retitle, what a briefing shows of itself, prose),
+# now and then one that does not (add, relations, declared actors, rename, redate).
+KINDS = st.sampled_from([10, 14, 14, 9, 10, 14, 0, 5, 13, 2, 11])
+EDITS = st.tuples(KINDS, st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
+
+
+def small_site(root: Path, count: int = 6) -> Site:
+    """A site of `count` briefings, written an hour ago (as a writer's files are when the
+    preview starts: a file saved within two seconds of a build is read again anyway)."""
+    site = Site(root)
+    for n in range(count):
+        site.apply((0, n, n + 1, n))
+    an_hour_ago = time.time() - 3600
+    for path in root.rglob("*"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    return site
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(EDITS, min_size=1, max_size=8))
+def test_kept_site_builds_equal_clean_builds(edits: list[tuple[int, int, int, int]]) -> None:
+    with tempfile.TemporaryDirectory() as temp:
+        base = Path(temp)
+        site = small_site(base / "site", 4)
+        live = BuildCache()
+        build_site(site.root, base / "live", cache=live, search=False)
+        reports = []
+        for edit in edits:
+            site.apply(edit)
+            reports.append(build_site(site.root, base / "live", cache=live, search=False).report)
+        build_site(site.root, base / "clean", search=False)
+        assert snapshot(base / "live") == snapshot(base / "clean")
+        assert reports[-1] == build_site(site.root, base / "again", search=False).report
+
+
+class Counted:
+    """Counts the calls of a function replaced on its module or class."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> None:
+        self.calls = 0
+        original: Callable[..., Any] = getattr(owner, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counted)
+
+
+def test_a_retitle_digests_and_makes_only_the_pages_that_show_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site(tmp_path / "site", 16)
+    live = BuildCache()
+    first = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
+    loads = Counted(monkeypatch, build, "load_site")
+    digested = Counted(monkeypatch, PageInputs, "briefing_page")
+    name = sorted(site.briefings)[3]
+    site.briefings[name]["title"] = "An entirely new title"
+    site.write_briefing(name)
+    result = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
+    assert loads.calls == 0  # the kept site, reshaped
+    model = live.kept.site.model
+    [position] = [i for i, item in enumerate(model.briefings) if item.briefing.source.endswith(f"/{name}.md")]
+    related_to = [other for other in model.related if position in other]
+    assert digested.calls == 1 + len(related_to) < len(site.briefings)  # its page, those it is related to
+    assert 2 <= result.rendered < first.pages / 2
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+    assert "An entirely new title" in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_an_edit_that_changes_the_shape_loads_the_site_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site(tmp_path / "site")
+    live = BuildCache()
+    build_site(site.root, tmp_path / "out", cache=live, search=False)
+    loads = Counted(monkeypatch, build, "load_site")
+    name = sorted(site.briefings)[2]
+    site.briefings[name]["tag"] = "a-new-tag"
+    site.write_briefing(name)
+    build_site(site.root, tmp_path / "out", cache=live, search=False)
+    assert loads.calls == 1
+    assert (tmp_path / "out" / "tags" / "a-new-tag" / "index.html").is_file()
+
+
+def test_a_suggestion_moves_with_the_lines_above_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sources added above the body move its undeclared mentions down: the suggestion
+    to declare one says the new line, as a full check would."""
+    site = small_site(tmp_path / "site")
+    name = sorted(site.briefings)[1]
+    site.briefings[name]["body"] = "Intro.\n\nThen Surname2 spoke."
+    site.write_briefing(name)
+    live = BuildCache()
+    before = build_site(site.root, tmp_path / "out", cache=live, search=False).report
+    loads = Counted(monkeypatch, build, "load_site")
+    site.briefings[name]["shown"] = "sources:\n  - {title: One, url: 'https://example.org/1'}\n" \
+                                    "  - {title: Two, url: 'https://example.org/2'}\n"
+    site.write_briefing(name)
+    after = build_site(site.root, tmp_path / "out", cache=live, search=False).report
+    assert loads.calls == 0
+    path = f"content/briefings/{name}.md"
+    [was] = [d for d in before.diagnostics if d.path == path and "Person 2" in d.message]
+    [now] = [d for d in after.diagnostics if d.path == path and "Person 2" in d.message]
+    assert now.line == was.line + 3
+    assert after == check_site(site.root)
+
+
+def test_a_failed_build_keeps_no_site_and_the_next_good_one_repairs(tmp_path: Path) -> None:
+    site = small_site(tmp_path / "site")
+    live = BuildCache()
+    build_site(site.root, tmp_path / "out", cache=live, search=False)
+    name = sorted(site.briefings)[0]
+    site.briefings[name]["title"] = "Retitled once"
+    site.write_briefing(name)
+    build_site(site.root, tmp_path / "out", cache=live, search=False)
+    kept = snapshot(tmp_path / "out")
+    site.put(f"content/briefings/{name}.md", "---\ndate: 2024-01-01\n---\nNo title.\n")
+    with pytest.raises(ContentError):
+        build_site(site.root, tmp_path / "out", cache=live, search=False)
+    assert live.kept is None
+    assert snapshot(tmp_path / "out") == kept  # the last good site stays
+    site.briefings[name]["title"] = "Retitled twice"
+    site.write_briefing(name)
+    build_site(site.root, tmp_path / "out", cache=live, search=False)
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
