@@ -34,7 +34,7 @@ from briefgen.content.loader import CONTENT_DIR
 from briefgen.diagnostics import Diagnostic, Report, error, warning
 from briefgen.entities import build_registry
 from briefgen.errors import ContentError, UsageError
-from briefgen.kept import KeptSite, keep_site, reshape
+from briefgen.kept import KeptSite, Reshaped, keep_site, reshape
 from briefgen.markdown import render_bodies
 from briefgen.output import Written, plan_outputs, remember_outputs, search_key, write_outputs
 from briefgen.parallel import Background
@@ -42,10 +42,11 @@ from briefgen.prose_edit import InputScan, Patched, patch_prose, prose_state, sc
 from briefgen.render import TEMPLATES_DIR, THEME, OutputFile
 from briefgen.resolve import resolve
 from briefgen.search import SEARCH_DIR, find_pagefind, index_search
-from briefgen.sitemodel import PageSpec, SiteModel, build_model, build_pages
+from briefgen.sitemodel import PageSpec, SiteModel, build_model
 from briefgen.sitemodel.discovery import alias_problems, claimed_urls
 from briefgen.sitemodel.feeds import FeedSource, feed_sources
 from briefgen.sitemodel.model import mention_suggestions, undeclared_mentions
+from briefgen.sitemodel.pages import Layout, lay_out
 from briefgen.write import OutputScan, SwapNeeded, WriteStats, check_output_dir, scan_output, write_site
 
 STATIC_DIR = "static"
@@ -65,6 +66,7 @@ class LoadedSite:
     pages: tuple[PageSpec, ...]
     report: Report
     feeds: tuple[FeedSource, ...]
+    layout: Layout  # what the pages read their model through (for `kept`)
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
     if digests_ahead:
         model.digests.ahead()
     try:
-        pages, problems = build_pages(model)
+        layout, pages, problems = lay_out(model)
         if cache is not None:
             cache.forget_unused_memo()
         diagnostics += problems
@@ -119,7 +121,7 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
     except BaseException:
         model.digests.stop()
         raise
-    return LoadedSite(config, model, tuple(pages), Report.of(diagnostics), tuple(feeds))
+    return LoadedSite(config, model, pages, Report.of(diagnostics), tuple(feeds), layout)
 
 
 def base_url_problems(config: SiteConfig, *, publishing: bool) -> list[Diagnostic]:
@@ -232,7 +234,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
         cache.kept = None  # until this build is good
     progress("loading content")
     if kept is not None and reshaped is not None:
-        site = _reshaped_site(kept.site, reshaped.model, reshaped.report)
+        site = _reshaped_site(kept.site, reshaped)
     else:
         site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache,
                          workers=workers, digests_ahead=cache is not None)
@@ -277,11 +279,12 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
                        site.report, warnings)
 
 
-def _reshaped_site(kept: LoadedSite, model: SiteModel, report: Report) -> LoadedSite:
-    """The kept site with its model and report reshaped (`kept.reshape`): the same
-    pages as before (the shape is the same), laid out anew."""
-    pages, _ = build_pages(model)
-    return LoadedSite(kept.config, model, tuple(pages), report, tuple(feed_sources(model)))
+def _reshaped_site(kept: LoadedSite, reshaped: Reshaped) -> LoadedSite:
+    """The kept site with its model and report reshaped (`kept.reshape`): its pages read
+    the new model from now on (`Layout.reshape`); the kept site is stale after this."""
+    model = reshaped.model
+    pages = kept.layout.reshape(model, reshaped.changed, kept.pages)
+    return LoadedSite(kept.config, model, pages, reshaped.report, tuple(feed_sources(model)), kept.layout)
 
 
 def _patched(patched: Patched, started: float) -> BuildResult:

@@ -106,6 +106,7 @@ class Settled:
 @dataclass(frozen=True)
 class Reshaped:
     model: SiteModel
+    changed: tuple[int, ...]  # the positions of the edited briefings
     report: Report
     settled: Settled
 
@@ -145,7 +146,8 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
             now += briefing_suggestions(linked, *edit, named)
     changed = [position for path in edits if (position := kept.places[path][1]) is not None]
     report = Report.of([*(d for d in kept.site.report.diagnostics if d not in was), *now])
-    return Reshaped(model.with_briefings(edits, kept.places), report, Settled(kept, kept.readers_of(changed)))
+    return Reshaped(model.with_briefings(edits, kept.places), tuple(changed), report,
+                    Settled(kept, kept.readers_of(changed)))
 
 
 _DISPLAYED = ("title", "summary", "sources", "updated", "body", "body_line", "digest")

@@ -19,13 +19,19 @@ import briefgen.build as build
 from briefgen.build import build_site, check_site
 from briefgen.cache import BuildCache
 from briefgen.errors import ContentError
-from briefgen.sitemodel.page_inputs import PageInputs
+from briefgen.output import Told
+from briefgen.sitemodel import PageSpec
 from tests.test_incremental import Site, snapshot
 
 # Mostly edits that keep the shape (retitle, what a briefing shows of itself, prose),
 # now and then one that does not (add, relations, declared actors, rename, redate).
 KINDS = st.sampled_from([10, 14, 14, 9, 10, 14, 0, 5, 13, 2, 11])
 EDITS = st.tuples(KINDS, st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
+
+
+# An entity page's template that shows all its page's data but its profile and head.
+EVERYTHING = ("{% for key, value in page | dictsort if key not in ('actor', 'country', 'head') %}"
+              "{{ key }}: {{ value | tojson }}\n{% endfor %}")
 
 
 def small_site(root: Path, count: int = 6) -> Site:
@@ -46,6 +52,8 @@ def test_kept_site_builds_equal_clean_builds(edits: list[tuple[int, int, int, in
     with tempfile.TemporaryDirectory() as temp:
         base = Path(temp)
         site = small_site(base / "site", 4)
+        for kind in ("actor", "country"):  # all they show, on every page (the theme: less)
+            site.put(f"templates/{kind}.html", EVERYTHING)
         live = BuildCache()
         build_site(site.root, base / "live", cache=live, search=False)
         reports = []
@@ -77,8 +85,15 @@ def test_a_retitle_digests_and_makes_only_the_pages_that_show_it(
     live = BuildCache()
     first = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
     loads = Counted(monkeypatch, build, "load_site")
-    digested = Counted(monkeypatch, PageInputs, "briefing_page")
-    name = sorted(site.briefings)[3]
+    digested: list[PageSpec] = []
+    digest_page = Told._page
+
+    def told(self: Told, page: PageSpec) -> bytes:
+        digested.append(page)
+        return digest_page(self, page)
+
+    monkeypatch.setattr(Told, "_page", told)
+    name = max(site.briefings, key=lambda n: str(site.briefings[n]["date"]))  # on the home page
     site.briefings[name]["title"] = "An entirely new title"
     site.write_briefing(name)
     result = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
@@ -86,7 +101,10 @@ def test_a_retitle_digests_and_makes_only_the_pages_that_show_it(
     model = live.kept.site.model
     [position] = [i for i, item in enumerate(model.briefings) if item.briefing.source.endswith(f"/{name}.md")]
     related_to = [other for other in model.related if position in other]
-    assert digested.calls == 1 + len(related_to) < len(site.briefings)  # its page, those it is related to
+    briefing_pages = [page for page in digested if page.template == "briefing.html"]
+    assert len(briefing_pages) == 1 + len(related_to) < len(site.briefings)  # its own, those it is related to
+    assert "/briefings/" in {page.url for page in digested}  # it lists the newest
+    assert len(digested) < first.pages / 2
     assert 2 <= result.rendered < first.pages / 2
     build_site(site.root, tmp_path / "clean", search=False)
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
@@ -146,5 +164,23 @@ def test_a_failed_build_keeps_no_site_and_the_next_good_one_repairs(tmp_path: Pa
     site.briefings[name]["title"] = "Retitled twice"
     site.write_briefing(name)
     build_site(site.root, tmp_path / "out", cache=live, search=False)
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+
+
+def test_every_page_of_a_list_shows_the_retitled_briefing_it_names(tmp_path: Path) -> None:
+    """An entity's pages all show the briefings that mention it undeclared (here: the
+    theme shows them on the first page only), though the digest of what they show
+    besides their list is made once per list."""
+    site = small_site(tmp_path / "site", 8)
+    site.put("templates/actor.html", "{% for b in page.also_mentioned.briefings %}{{ b.title }}\n{% endfor %}"
+                                     "{% for b in page.briefings %}{{ b.title }}\n{% endfor %}")
+    live = BuildCache()
+    build_site(site.root, tmp_path / "out", cache=live, search=False)
+    for number, name in enumerate(sorted(site.briefings)):
+        site.briefings[name]["title"] = f"Retitled {number}"
+        site.write_briefing(name)
+        build_site(site.root, tmp_path / "out", cache=live, search=False)
+        assert live.kept is not None and live.kept.site.layout.inputs.era == number + 1  # reshaped
     build_site(site.root, tmp_path / "clean", search=False)
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")

@@ -110,13 +110,22 @@ class ModelDigests:
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[set[int]]:
-        """The positions of the briefings whose digests (or cards') are asked for within."""
-        reads: set[int] = set()
+        """The positions of the briefings whose digests (or cards') are asked for within
+        (also read by the reading this one is within, if any)."""
+        outer, reads = self._reads, set[int]()
         self._reads = reads
         try:
             yield reads
         finally:
-            self._reads = None
+            self._reads = outer
+            if outer is not None:
+                outer |= reads
+
+    def read(self, positions: Iterable[int]) -> None:
+        """Count `positions` as read: a digest remembered from an earlier reading reads
+        again what it read then."""
+        if self._reads is not None:
+            self._reads.update(positions)
 
     def ahead(self) -> None:
         """Digest every part in a forked process while this one goes on (laying out the

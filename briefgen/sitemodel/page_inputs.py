@@ -13,15 +13,24 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from briefgen.cache import data_digest
 from briefgen.entities import EntityRef
 from briefgen.sitemodel.model import SiteModel
 from briefgen.sitemodel.relations import PairRecord
-from briefgen.sitemodel.views import Card
+from briefgen.sitemodel.views import Card, Links
 
 Inputs = Callable[[], bytes]
+
+
+class Sources(Protocol):
+    """What the pages of a site are made of when their data is made (`pages.Layout`)."""
+
+    model: SiteModel
+    links: Links
+    cards: list[Card]
+    inputs: PageInputs
 
 
 class PageInputs:
@@ -29,7 +38,27 @@ class PageInputs:
 
     def __init__(self, model: SiteModel, card_list: Sequence[Card]) -> None:
         self.model, self.card_list = model, card_list
-        self._pairs: dict[tuple[str, str], bytes] = {}
+        self._pairs: dict[tuple[str, str], tuple[bytes, frozenset[int]]] = {}
+        self.era = 0  # how often it was reshaped
+
+    def once(self, inputs: Inputs) -> Inputs:
+        """`inputs` computed on the first call only (shared by the pages of one list), until
+        `reshape`."""
+        return _Once(inputs, self)
+
+    def remembered(self, inputs: Inputs) -> tuple[bytes, frozenset[int]]:
+        """`inputs()`, and the briefings it read (`ModelDigests.reading`), for a digest made
+        once and used again: each use must read them again (`ModelDigests.read`)."""
+        with self.model.digests.reading() as reads:
+            made = inputs()
+        return made, frozenset(reads)
+
+    def reshape(self, model: SiteModel) -> None:
+        """Digest `model` from now on: one of the same shape (`pages.Layout.reshape`), whose
+        cards are this one's, changed in place."""
+        self.model = model
+        self._pairs.clear()
+        self.era += 1
 
     @functools.cached_property
     def _positions(self) -> dict[int, int]:
@@ -101,12 +130,14 @@ class PageInputs:
         """
         found = self._pairs.get(record.pair)
         if found is None:
-            found = self._pairs[record.pair] = data_digest((
+            found = self._pairs[record.pair] = self.remembered(lambda: data_digest((
                 record.pair, [(point.date, point.status, point.note) for point in record.points],
                 len(record.briefings),
                 [self.country(c) for c in record.pair], self.cards(record.briefings[:1]),
-            ))
-        return found
+            )))
+        else:
+            self.model.digests.read(found[1])
+        return found[0]
 
     def pair_page(self, record: PairRecord) -> bytes:
         """What a pair's pages show besides their list (`relation_pages._pair_context`): its
@@ -120,6 +151,20 @@ class PageInputs:
         ))
 
 
-def once(inputs: Inputs) -> Inputs:
-    """`inputs` computed on the first call only (shared by the pages of one list)."""
-    return functools.cache(inputs)
+class _Once:
+    """`PageInputs.once`. The `PageInputs` does not hold it: that would hold every page's
+    digest function, and they it (a reference cycle through a large site)."""
+
+    __slots__ = ("_inputs", "_made", "_owner", "_value")
+
+    def __init__(self, inputs: Inputs, owner: PageInputs) -> None:
+        self._inputs, self._owner = inputs, owner
+        self._made, self._value = -1, (b"", frozenset[int]())
+
+    def __call__(self) -> bytes:
+        owner = self._owner
+        if self._made != owner.era:
+            self._value, self._made = owner.remembered(self._inputs), owner.era
+        else:
+            owner.model.digests.read(self._value[1])
+        return self._value[0]

@@ -2,45 +2,84 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from briefgen import urls
-from briefgen.content.models import Actor, Country
+from briefgen.content.models import Actor, Briefing, Country
 from briefgen.diagnostics import Diagnostic, error
 from briefgen.entities import EntityRef
 from briefgen.sitemodel.model import SiteModel
-from briefgen.sitemodel.page_inputs import PageInputs, once
+from briefgen.sitemodel.page_inputs import PageInputs
 from briefgen.sitemodel.paginate import list_pages, pick
 from briefgen.sitemodel.relation_pages import pair_summary, relation_pages
 from briefgen.sitemodel.relations import PairRecord
 from briefgen.sitemodel.spec import BUILT_IN, Deferred, PageSpec
-from briefgen.sitemodel.views import (
-    Card,
-    Links,
-    View,
-    briefing_card,
-    date_view,
-)
+from briefgen.sitemodel.views import Card, Links, View, briefing_card, date_view
 
 
 def build_pages(model: SiteModel) -> tuple[list[PageSpec], list[Diagnostic]]:
     """All pages, in URL order, and an error for each URL claimed twice."""
-    links = Links(model)
-    card_list = [briefing_card(model, links, item) for item in model.briefings]
-    inputs = PageInputs(model, card_list)
+    _, pages, problems = lay_out(model)
+    return list(pages), problems
+
+
+def lay_out(model: SiteModel) -> tuple[Layout, tuple[PageSpec, ...], list[Diagnostic]]:
+    """`build_pages`, with the layout the pages read their data through."""
+    layout = Layout(model)
     pages = [
-        *_home(model, card_list, inputs),
-        *_briefings(model, links, card_list, inputs),
-        *_actors(model, links, card_list, inputs),
-        *_countries(model, links, card_list, inputs),
-        *_tags(model, card_list, inputs),
-        *relation_pages(model, links, card_list, inputs),
+        *_home(layout),
+        *_briefings(layout),
+        *_actors(layout),
+        *_countries(layout),
+        *_tags(layout),
+        *relation_pages(layout),
         *_plain_pages(model),
         PageSpec(urls.SEARCH, "search.html", {"page_title": "Search"}),
         PageSpec(urls.NOT_FOUND, "404.html", {"page_title": "Page not found"}),
     ]
-    return _claim_urls(pages)
+    found, problems = _claim_urls(pages)
+    return layout, tuple(found), problems
+
+
+class Layout:
+    """What the pages of a site read when their data is made: its model, link views,
+    cards (one per briefing, shared by every list that shows it) and the digests of
+    what each page reads (`inputs`).
+
+    The pages hold it, it does not hold them (no reference cycle through a
+    large site). An edit that keeps the site's shape (`briefgen.kept`) swaps
+    in the edited model (`reshape`) instead of laying every page out again.
+    """
+
+    def __init__(self, model: SiteModel) -> None:
+        self.model = model
+        self.links = Links(model)
+        self.cards = [briefing_card(model, self.links, item) for item in model.briefings]
+        self.inputs = PageInputs(model, self.cards)
+        self._at: dict[str, int] | None = None
+
+    def reshape(self, model: SiteModel, changed: Iterable[int],
+                pages: Sequence[PageSpec]) -> tuple[PageSpec, ...]:
+        """The `pages` laid out from this layout, for `model`: one of the same shape but
+        for the briefings at `changed` (`SiteModel.with_briefings`). From now on
+        every page reads `model`, and their cards change in place, on every list
+        that shows them; only their own pages are new specs (their sitemap dates may
+        move). What was laid out from this layout before is stale after the call."""
+        self.model = self.links.model = model
+        self.inputs.reshape(model)
+        if self._at is None:
+            self._at = {page.url: index for index, page in enumerate(pages)}
+        reshaped = list(pages)
+        for position in changed:
+            item = model.briefings[position]
+            card = self.cards[position]
+            card.clear()
+            card.update(briefing_card(model, self.links, item))
+            index = self._at[urls.briefing_url(model.linked.config, item.briefing)]
+            reshaped[index] = dataclasses.replace(reshaped[index], lastmod=_lastmod(item.briefing))
+        return tuple(reshaped)
 
 
 def _claim_urls(pages: list[PageSpec]) -> tuple[list[PageSpec], list[Diagnostic]]:
@@ -61,7 +100,8 @@ def _claim_urls(pages: list[PageSpec]) -> tuple[list[PageSpec], list[Diagnostic]
     return sorted(owners.values(), key=lambda p: p.url), diagnostics
 
 
-def _home(model: SiteModel, card_list: list[Card], inputs: PageInputs) -> Iterator[PageSpec]:
+def _home(layout: Layout) -> Iterator[PageSpec]:
+    model, card_list, inputs = layout.model, layout.cards, layout.inputs
     config = model.linked.config
     yield PageSpec(urls.HOME, "home.html", {
         "page_title": config.title,
@@ -78,20 +118,23 @@ def _home(model: SiteModel, card_list: list[Card], inputs: PageInputs) -> Iterat
                           functools.partial(inputs.listed, lambda: b""))
 
 
-def _briefings(model: SiteModel, links: Links, card_list: list[Card],
-               inputs: PageInputs) -> Iterator[PageSpec]:
+def _briefings(layout: Layout) -> Iterator[PageSpec]:
     """One page per briefing, its data made where the page is digested or rendered."""
-    config = model.linked.config
-    for position, item in enumerate(model.briefings):
+    config = layout.model.linked.config
+    for position, item in enumerate(layout.model.briefings):
         briefing = item.briefing
         yield PageSpec(urls.briefing_url(config, briefing), "briefing.html",
-                       Deferred(functools.partial(_briefing_context, model, links, card_list, position)),
-                       source=briefing.source, line=briefing.slug_line,
-                       lastmod=(briefing.updated or briefing.date).isoformat(),
-                       inputs=functools.partial(inputs.briefing_page, position))
+                       Deferred(functools.partial(_briefing_context, layout, position)),
+                       source=briefing.source, line=briefing.slug_line, lastmod=_lastmod(briefing),
+                       inputs=functools.partial(layout.inputs.briefing_page, position))
 
 
-def _briefing_context(model: SiteModel, links: Links, card_list: list[Card], position: int) -> View:
+def _lastmod(briefing: Briefing) -> str:
+    return (briefing.updated or briefing.date).isoformat()
+
+
+def _briefing_context(layout: Layout, position: int) -> View:
+    model, links, card_list = layout.model, layout.links, layout.cards
     item = model.briefings[position]
     briefing = item.briefing
     return {
@@ -124,7 +167,8 @@ def _briefing_context(model: SiteModel, links: Links, card_list: list[Card], pos
     }
 
 
-def _actors(model: SiteModel, links: Links, card_list: list[Card], inputs: PageInputs) -> Iterator[PageSpec]:
+def _actors(layout: Layout) -> Iterator[PageSpec]:
+    model, links, inputs = layout.model, layout.links, layout.inputs
     registry = model.linked.registry
     by_name = sorted(registry.actors.values(), key=lambda a: (a.name.casefold(), a.id))
     yield PageSpec(urls.ACTORS, "actors.html", {
@@ -142,15 +186,16 @@ def _actors(model: SiteModel, links: Links, card_list: list[Card], inputs: PageI
     for actor in by_name:
         own = functools.partial(inputs.actor_page, actor.id)
         yield from list_pages(urls.actor_url(actor.id), "actor.html",
-                              pick(card_list, model.by_actor.get(actor.id, ())),
+                              pick(layout.cards, model.by_actor.get(actor.id, ())),
                               model.linked.config.page_size,
-                              functools.partial(_actor_context, model, links, card_list, actor),
-                              actor.source, functools.partial(inputs.listed, once(own)),
-                              also=_newest_also(model, card_list, EntityRef("actor", actor.id)))
+                              functools.partial(_actor_context, layout, actor),
+                              actor.source, functools.partial(inputs.listed, inputs.once(own)),
+                              also=_newest_also(model, layout.cards, EntityRef("actor", actor.id)))
 
 
-def _actor_context(model: SiteModel, links: Links, card_list: list[Card], actor: Actor) -> View:
+def _actor_context(layout: Layout, actor: Actor) -> View:
     """What an actor's pages show besides their list; made where each page is digested or rendered."""
+    model, links, card_list = layout.model, layout.links, layout.cards
     return {
         "page_title": actor.name,
         "actor": {
@@ -186,8 +231,8 @@ def _actor_country(model: SiteModel, links: Links, actor_id: str) -> View | None
     return links.country(country) if country else None
 
 
-def _countries(model: SiteModel, links: Links, card_list: list[Card],
-               inputs: PageInputs) -> Iterator[PageSpec]:
+def _countries(layout: Layout) -> Iterator[PageSpec]:
+    model, links, inputs = layout.model, layout.links, layout.inputs
     registry = model.linked.registry
     by_name = sorted(registry.countries.values(), key=lambda c: (c.name.casefold(), c.id))
     actors_of: dict[str, list[str]] = {}
@@ -212,17 +257,16 @@ def _countries(model: SiteModel, links: Links, card_list: list[Card],
         actors, pairs = actors_of.get(country.id, []), pairs_of.get(country.id, [])
         own = functools.partial(inputs.country_page, country.id, actors, pairs)
         yield from list_pages(urls.country_url(country.id), "country.html",
-                              pick(card_list, model.by_country.get(country.id, ())),
+                              pick(layout.cards, model.by_country.get(country.id, ())),
                               model.linked.config.page_size,
-                              functools.partial(_country_context, model, links, card_list, country,
-                                                actors, pairs),
-                              country.source, functools.partial(inputs.listed, once(own)),
-                              also=_newest_also(model, card_list, EntityRef("country", country.id)))
+                              functools.partial(_country_context, layout, country, actors, pairs),
+                              country.source, functools.partial(inputs.listed, inputs.once(own)),
+                              also=_newest_also(model, layout.cards, EntityRef("country", country.id)))
 
 
-def _country_context(model: SiteModel, links: Links, card_list: list[Card], country: Country,
-                     actors: list[str], pairs: list[PairRecord]) -> View:
+def _country_context(layout: Layout, country: Country, actors: list[str], pairs: list[PairRecord]) -> View:
     """What a country's pages show besides their list; made where each page is digested or rendered."""
+    model, links, card_list = layout.model, layout.links, layout.cards
     return {
         "page_title": country.name,
         "country": {
@@ -239,7 +283,8 @@ def _country_context(model: SiteModel, links: Links, card_list: list[Card], coun
     }
 
 
-def _tags(model: SiteModel, card_list: list[Card], inputs: PageInputs) -> Iterator[PageSpec]:
+def _tags(layout: Layout) -> Iterator[PageSpec]:
+    model, card_list, inputs = layout.model, layout.cards, layout.inputs
     yield PageSpec(urls.TAGS, "tags.html", {
         "page_title": "Tags",
         "tags": [

@@ -11,11 +11,11 @@ from briefgen.charts import ChartCountry
 from briefgen.charts.plain import relations_spec, timeline_spec
 from briefgen.charts.svg import name_key
 from briefgen.sitemodel.model import SiteModel
-from briefgen.sitemodel.page_inputs import PageInputs, once
+from briefgen.sitemodel.page_inputs import Sources
 from briefgen.sitemodel.paginate import list_pages, pick
 from briefgen.sitemodel.relations import PairRecord
 from briefgen.sitemodel.spec import BUILT_IN, PageSpec
-from briefgen.sitemodel.views import Card, Links, View, date_view
+from briefgen.sitemodel.views import Links, View, date_view
 
 
 def pair_summary(model: SiteModel, links: Links, record: PairRecord) -> View:
@@ -40,12 +40,11 @@ def _name(model: SiteModel, country_id: str) -> str:
     return model.linked.registry.countries[country_id].name
 
 
-def relation_pages(model: SiteModel, links: Links, card_list: list[Card],
-                   inputs: PageInputs) -> Iterator[PageSpec]:
+def relation_pages(layout: Sources) -> Iterator[PageSpec]:
     """The index and the pair pages; their charts travel as plain data, drawn at render time."""
-    yield _index(model, links)
-    for record in model.relations:
-        yield from _pair_pages(model, links, record, card_list, inputs)
+    yield _index(layout.model, layout.links)
+    for record in layout.model.relations:
+        yield from _pair_pages(layout, record)
 
 
 def _index(model: SiteModel, links: Links) -> PageSpec:
@@ -85,16 +84,18 @@ def _index(model: SiteModel, links: Links) -> PageSpec:
     }, lastmod=max((p["last_activity"]["iso"] for p in summaries), default=None))
 
 
-def _pair_pages(model: SiteModel, links: Links, record: PairRecord,
-                card_list: list[Card], inputs: PageInputs) -> Iterator[PageSpec]:
-    yield from list_pages(urls.pair_url(*record.pair), "pair.html", pick(card_list, record.briefings),
-                          model.linked.config.page_size,
-                          functools.partial(_pair_context, model, links, record, card_list), BUILT_IN,
-                          functools.partial(inputs.listed, once(functools.partial(inputs.pair_page, record))))
+def _pair_pages(layout: Sources, record: PairRecord) -> Iterator[PageSpec]:
+    inputs = layout.inputs
+    own = inputs.once(functools.partial(inputs.pair_page, record))
+    yield from list_pages(urls.pair_url(*record.pair), "pair.html", pick(layout.cards, record.briefings),
+                          layout.model.linked.config.page_size,
+                          functools.partial(_pair_context, layout, record), BUILT_IN,
+                          functools.partial(inputs.listed, own))
 
 
-def _pair_context(model: SiteModel, links: Links, record: PairRecord, card_list: list[Card]) -> View:
+def _pair_context(layout: Sources, record: PairRecord) -> View:
     """What a pair's pages show besides their list; made where each page is digested or rendered."""
+    model, links, card_list = layout.model, layout.links, layout.cards
     summary = pair_summary(model, links, record)
     history = [
         {
