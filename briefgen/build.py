@@ -45,7 +45,7 @@ from briefgen.search import SEARCH_DIR, find_pagefind, index_search
 from briefgen.sitemodel import PageSpec, SiteModel, build_model
 from briefgen.sitemodel.discovery import alias_problems, claimed_urls
 from briefgen.sitemodel.feeds import FeedSource, feed_sources
-from briefgen.sitemodel.model import mention_suggestions, undeclared_mentions
+from briefgen.sitemodel.model import Remembered, mention_suggestions, undeclared_mentions
 from briefgen.sitemodel.pages import Layout, lay_out
 from briefgen.write import OutputScan, SwapNeeded, WriteStats, check_output_dir, scan_output, write_site
 
@@ -249,8 +249,10 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
              f"{_count(len(registry.countries), 'country', 'countries')}: "
              f"{_count(len(site.pages), 'page')}, {_count(len(site.feeds), 'feed')}")
     reads: dict[str, frozenset[int]] | None = {} if keeping else None
+    remembered = kept.remembered if kept is not None else Remembered() if keeping else None
+    settled = reshaped.settled if reshaped is not None else ()
     plan = plan_outputs(root, site.config, site.model, site.pages, site.feeds, static_files(root),
-                        scan.files, cache, reshaped.settled if reshaped is not None else (), reads)
+                        scan.files, cache, settled, reads, remembered)
     progress(f"rendering and writing what changed of {len(plan.jobs)} files")
     # The search index already in the output is kept while the pages are written.
     keep = {path for path in scan.files if path.startswith(f"{SEARCH_DIR}/")} if search else set()
@@ -271,8 +273,8 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
         cache.set_outcome(stamp, outputs, (len(site.pages), site.report.diagnostics, warnings))
         if inputs is not None:
             cache.manifest.prose = prose_state(inputs, cache, site, plan)
-        if keeping and inputs is not None and reads is not None:
-            cache.kept = keep_site(inputs, site, reads, kept)
+        if keeping and inputs is not None and reads is not None and remembered is not None:
+            cache.kept = keep_site(inputs, site, reads, remembered, kept)
         if use_cache:
             save_cache(root, cache)
     return BuildResult(len(site.pages), written.pages_made, written.stats, time.perf_counter() - started,

@@ -44,7 +44,7 @@ from briefgen.prose_edit import MOST_FILES, InputScan
 from briefgen.publish import SHOWS_BRIEFINGS
 from briefgen.resolve import ResolvedBriefing
 from briefgen.sitemodel import SiteModel
-from briefgen.sitemodel.model import briefing_suggestions, undeclared
+from briefgen.sitemodel.model import Remembered, briefing_suggestions, undeclared
 from briefgen.urls import feed_url, output_path
 from briefgen.write import file_state
 
@@ -61,6 +61,7 @@ class KeptSite:
     reads: Mapping[str, frozenset[int]]  # page output path -> the briefing positions its digest read
     places: Mapping[str, tuple[int, int | None]]  # `SiteModel.places`: the same for a shape kept
     made: frozenset[str]  # the output path of every page and feed
+    remembered: Remembered  # what the builds of this site made of one briefing alone
     readers: dict[int, list[str]] | None = None  # `reads` reversed, once asked for (`readers_of`)
 
     def readers_of(self, positions: Iterable[int]) -> set[str]:
@@ -76,14 +77,16 @@ class KeptSite:
 
 
 def keep_site(inputs: InputScan, site: LoadedSite, reads: Mapping[str, frozenset[int]],
-              earlier: KeptSite | None = None) -> KeptSite:
-    """The site just built; `earlier`: the kept site it was reshaped from, whose pages
-    not digested again read what they read then."""
+              remembered: Remembered, earlier: KeptSite | None = None) -> KeptSite:
+    """The site just built (`remembered`: what its build made of one briefing alone);
+    `earlier`: the kept site it was reshaped from, whose pages not digested again
+    read what they read then."""
     if earlier is None:
         made = [*(page.url for page in site.pages), *(feed_url(feed.page_url) for feed in site.feeds)]
-        return KeptSite(inputs, site, dict(reads), site.model.places(), frozenset(map(output_path, made)))
+        return KeptSite(inputs, site, dict(reads), site.model.places(), frozenset(map(output_path, made)),
+                        remembered)
     same = all(earlier.reads.get(path) == read for path, read in reads.items())
-    return KeptSite(inputs, site, {**earlier.reads, **reads}, earlier.places, earlier.made,
+    return KeptSite(inputs, site, {**earlier.reads, **reads}, earlier.places, earlier.made, remembered,
                     earlier.readers if same else None)
 
 

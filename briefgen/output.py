@@ -36,6 +36,7 @@ from briefgen.render import (
 from briefgen.sitemodel import PageSpec, SiteModel, menu
 from briefgen.sitemodel.feeds import Feed, FeedEntry, FeedSource, build_feeds, feed_inputs, feed_links
 from briefgen.sitemodel.head import Heads
+from briefgen.sitemodel.model import Remembered
 from briefgen.urls import output_path
 from briefgen.write import OutputScan, WriteStats, begin, commit, file_state, rollback, stage
 
@@ -163,7 +164,8 @@ class Written:
 def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequence[PageSpec],
                  feeds: Sequence[FeedSource], static: Sequence[OutputFile],
                  existing: Mapping[str, tuple[int, int]], cache: BuildCache | None,
-                 settled: Container[str] = (), reads: dict[str, frozenset[int]] | None = None) -> Plan:
+                 settled: Container[str] = (), reads: dict[str, frozenset[int]] | None = None,
+                 remembered: Remembered | None = None) -> Plan:
     """Every output of the site as a job (`existing`: the output folder's files with their
     size and mtime).
 
@@ -176,13 +178,15 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
     nor made. An output of `settled` (by its path), known to read nothing
     that changed since it was made, is not even digested cheaply (`Job.carry`)
     when its file is as the cache last saw it. `reads` gathers what the pages
-    digested in this process read (`Told`).
+    digested in this process read (`Told`). What outputs make of one briefing
+    alone is kept in `remembered`, when given (for the builds of a kept site).
     """
     assets = theme_assets(config.relation_vocabulary)
     context = site_context(config, menu(model), assets)
-    feed_list = build_feeds(model, feeds)
+    feed_list = build_feeds(model, feeds, remembered)
     # The sitemap and the data exports first: on a large site they take a while each.
-    files = [*publish_makers(model, pages), *((file.path, _ready(file.data)) for file in [*assets, *static])]
+    files = [*publish_makers(model, pages, remembered),
+             *((file.path, _ready(file.data)) for file in [*assets, *static])]
     heads = Heads(model, feed_links(feeds))
     page_digest = feed_shared = told = None
     if cache is not None:

@@ -18,9 +18,14 @@ from briefgen import urls
 from briefgen.config import SiteConfig
 from briefgen.render import OutputFile
 from briefgen.sitemodel.discovery import Redirect, SitemapEntry, redirects, sitemap_entries
-from briefgen.sitemodel.exports import briefings_document, entities_document, relations_document
+from briefgen.sitemodel.exports import (
+    briefing_item,
+    briefings_document,
+    entities_document,
+    relations_document,
+)
 from briefgen.sitemodel.feeds import Feed
-from briefgen.sitemodel.model import SiteModel
+from briefgen.sitemodel.model import Remembered, SiteModel
 from briefgen.sitemodel.spec import PageSpec
 from briefgen.urls import absolute_url, output_path
 
@@ -38,13 +43,15 @@ PublishMaker = tuple[str, Callable[[], bytes]]
 SHOWS_BRIEFINGS = frozenset({output_path("/data/briefings.json"), output_path(urls.SITEMAP)})
 
 
-def publish_makers(model: SiteModel, pages: Sequence[PageSpec]) -> list[PublishMaker]:
+def publish_makers(model: SiteModel, pages: Sequence[PageSpec],
+                   remembered: Remembered | None = None) -> list[PublishMaker]:
     """Sitemap, data exports, robots.txt and redirects, as (path, make-the-bytes), the
     largest first; each is made where it is written (feeds are made one by one: `atom_feed`).
+    Each briefing's part of briefings.json is kept in `remembered`, when given.
     """
     config = model.linked.config
     return [
-        (output_path("/data/briefings.json"), lambda: json_bytes(briefings_document(model))),
+        (output_path("/data/briefings.json"), lambda: briefings_json(model, remembered)),
         (output_path(urls.SITEMAP), lambda: sitemap_xml(sitemap_entries(pages), config)),
         (output_path("/data/entities.json"), lambda: json_bytes(entities_document(model))),
         (output_path("/data/relations.json"), lambda: json_bytes(relations_document(model))),
@@ -139,6 +146,22 @@ def _origin(base_url: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
+def briefings_json(model: SiteModel, remembered: Remembered | None = None) -> bytes:
+    """briefings.json; with `remembered`, each briefing's item is encoded once."""
+    if remembered is None:
+        return json_bytes(briefings_document(model))
+
+    def encoded(position: int) -> Encoded:
+        return remembered.of("export item", model, position,
+                             lambda: Encoded(_compact(briefing_item(model, position))))
+
+    return json_bytes(briefings_document(model, map(encoded, range(len(model.briefings)))))
+
+
+class Encoded(bytes):
+    """A value already encoded by `json_bytes` (as an item of a top-level list)."""
+
+
 def json_bytes(document: Mapping[str, Any]) -> bytes:
     """Compact JSON (the C encoder serves only documents without indentation), written
     item by item: a top-level list or generator never exists as one string, so a
@@ -155,7 +178,8 @@ def json_bytes(document: Mapping[str, Any]) -> bytes:
         if isinstance(value, (list, tuple, Iterator)):
             out.write(b"[")
             for index, item in enumerate(value):
-                out.write(b"," + _compact(item) if index else _compact(item))
+                made = item if isinstance(item, Encoded) else _compact(item)
+                out.write(b"," + made if index else made)
             out.write(b"]")
         else:
             out.write(_compact(value))

@@ -9,7 +9,8 @@ site's briefings.json is over 100 MB).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import functools
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from briefgen import urls
@@ -69,36 +70,40 @@ def entities_document(model: SiteModel) -> Document:
     }
 
 
-def briefings_document(model: SiteModel) -> Document:
-    """Every published briefing, newest first, without its body."""
-    return {"version": FORMAT_VERSION, "briefings": _briefing_items(model)}
+def briefings_document(model: SiteModel, items: Iterable[Any] | None = None) -> Document:
+    """Every published briefing, newest first, without its body; `items`: each one's
+    `briefing_item`, when made (or kept) elsewhere."""
+    return {"version": FORMAT_VERSION,
+            "briefings": items if items is not None else map(functools.partial(briefing_item, model),
+                                                             range(len(model.briefings)))}
 
 
-def _briefing_items(model: SiteModel) -> Iterator[Document]:
+def briefing_item(model: SiteModel, position: int) -> Document:
+    """What briefings.json says of the briefing at `position`."""
     config = model.linked.config
-    for item in model.briefings:
-        briefing = item.briefing
-        yield {
-            "url": urls.absolute_url(config, urls.briefing_url(config, briefing)),
-            "slug": briefing.slug,
-            "title": briefing.title,
-            "date": briefing.date.isoformat(),
-            "time": briefing.time.isoformat() if briefing.time else None,
-            "updated": briefing.updated.isoformat() if briefing.updated else None,
-            "summary": model.summary(item),
-            "tags": list(briefing.tags),
-            "actors": list(item.actors),
-            "countries": list(item.countries),
-            "relations": [
-                {"between": list(r.pair), "status": r.status, "note": r.note}
-                for r in item.relations
-            ],
-            "sources": [
-                {"title": s.title, "publisher": s.publisher, "url": s.url, "date": s.date or None}
-                for s in briefing.sources
-            ],
-            "aliases": [a.value for a in briefing.aliases],
-        }
+    item = model.briefings[position]
+    briefing = item.briefing
+    return {
+        "url": urls.absolute_url(config, urls.briefing_url(config, briefing)),
+        "slug": briefing.slug,
+        "title": briefing.title,
+        "date": briefing.date.isoformat(),
+        "time": briefing.time.isoformat() if briefing.time else None,
+        "updated": briefing.updated.isoformat() if briefing.updated else None,
+        "summary": model.summary(item),
+        "tags": list(briefing.tags),
+        "actors": list(item.actors),
+        "countries": list(item.countries),
+        "relations": [
+            {"between": list(r.pair), "status": r.status, "note": r.note}
+            for r in item.relations
+        ],
+        "sources": [
+            {"title": s.title, "publisher": s.publisher, "url": s.url, "date": s.date or None}
+            for s in briefing.sources
+        ],
+        "aliases": [a.value for a in briefing.aliases],
+    }
 
 
 def relations_document(model: SiteModel) -> Document:

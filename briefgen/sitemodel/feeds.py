@@ -19,7 +19,7 @@ from briefgen.cache import data_digest
 from briefgen.content.models import Briefing
 from briefgen.packed import PackedHtml
 from briefgen.resolve import ResolvedBriefing
-from briefgen.sitemodel.model import SiteModel
+from briefgen.sitemodel.model import Remembered, SiteModel
 
 FEED_SIZE = 50
 TOPIC_FEED_SIZE = 20
@@ -104,12 +104,15 @@ def feed_links(sources: Sequence[FeedSource]) -> dict[str, FeedLink]:
     return {s.page_url: FeedLink(urls.feed_url(s.page_url), s.title) for s in sources}
 
 
-def build_feeds(model: SiteModel, sources: Sequence[FeedSource]) -> list[Feed]:
+def build_feeds(model: SiteModel, sources: Sequence[FeedSource],
+                remembered: Remembered | None = None) -> list[Feed]:
+    """The feeds of `sources`; their entries are made once each (and kept in `remembered`)."""
     entries: dict[int, FeedEntry] = {}
 
     def entry(position: int) -> FeedEntry:
         if position not in entries:
-            entries[position] = make_entry(model, model.briefings[position])
+            make = functools.partial(make_entry, model, model.briefings[position])
+            entries[position] = remembered.of("feed entry", model, position, make) if remembered else make()
         return entries[position]
 
     @functools.cache

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from briefgen.cache import Revise, data_digest, digest, no_revise
 from briefgen.diagnostics import Diagnostic, suggestion
@@ -17,6 +18,8 @@ from briefgen.resolve import Linked, ResolvedBriefing
 from briefgen.sitemodel.related import co_actors, entity_keys, revise_related
 from briefgen.sitemodel.relations import PairRecord, build_relations
 from briefgen.slugs import slugify
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,24 @@ class ModelDigests:
                 record.source, record.digest or data_digest(record),
                 body.html.data if body else b"", body.first_paragraph if body else "", country,
             ))
+        return found
+
+
+class Remembered:
+    """What is made of one briefing alone (a feed entry, an export item), kept by kind and
+    by the briefing's digest (`ModelDigests.briefing`) between the builds of a long-lived
+    caller that keeps its site (`briefgen.kept`), whose configuration and entities do
+    not change. It grows by what each edit makes."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, bytes], Any] = {}
+
+    def of(self, kind: str, model: SiteModel, position: int, make: Callable[[], T]) -> T:
+        """`make()` for the briefing at `position`, or what it made for the same briefing before."""
+        key = (kind, model.digests.briefing(position))
+        found: T | None = self._made.get(key)
+        if found is None:
+            found = self._made[key] = make()
         return found
 
 
