@@ -38,7 +38,15 @@ from briefgen.kept import KeptSite, Reshaped, keep_site, reshape
 from briefgen.markdown import render_bodies
 from briefgen.output import Written, plan_outputs, remember_outputs, search_key, write_outputs
 from briefgen.parallel import Background
-from briefgen.prose_edit import InputScan, Patched, patch_prose, prose_state, scan_inputs
+from briefgen.prose_edit import (
+    InputScan,
+    Patched,
+    ProseState,
+    patch_prose,
+    prose_state,
+    prose_state_after,
+    scan_inputs,
+)
 from briefgen.render import TEMPLATES_DIR, THEME, OutputFile
 from briefgen.resolve import resolve
 from briefgen.search import SEARCH_DIR, find_pagefind, index_search
@@ -205,6 +213,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
     inputs: InputScan | None = None
     kept: KeptSite | None = None  # the site a long-lived cache keeps, when this edit keeps its shape
     reshaped = None
+    prose = None
     if cache is None and use_cache:
         inputs = _inputs_stamp(root, out_dir, drafts=drafts, base_url=base_url, search=search,
                                publishing=publishing)
@@ -226,7 +235,8 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
         patched = patch_prose(root, out_dir, inputs, cache.manifest, cache)
         if patched is not None:
             return _patched(patched, started)
-        cache.manifest.prose = None  # until this full build has made it anew
+        prose = cache.manifest.prose
+        cache.manifest.prose = None  # until this build has made it anew
         reshaped = reshape(root, inputs, cache)
         kept = cache.kept if reshaped is not None else None
     keeping = cache is not None and not use_cache and inputs is not None
@@ -272,7 +282,9 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
         outputs = {**written.files, **{f"{SEARCH_DIR}/{path}": state for path, state in index.items()}}
         cache.set_outcome(stamp, outputs, (len(site.pages), site.report.diagnostics, warnings))
         if inputs is not None:
-            cache.manifest.prose = prose_state(inputs, cache, site, plan)
+            cache.manifest.prose = (prose_state_after(prose, cache, reshaped.read)
+                                    if reshaped is not None and isinstance(prose, ProseState)
+                                    else prose_state(inputs, cache, site, plan))
         if keeping and inputs is not None and reads is not None and remembered is not None:
             cache.kept = keep_site(inputs, site, reads, remembered, kept)
         if use_cache:

@@ -1,7 +1,8 @@
 """Edits that keep the site's shape, built from the site a long-lived build keeps.
 
 Most saves in the preview server change only what a briefing shows of
-itself: its title, summary, sources, `updated` date or prose. The shape of
+itself: its title, summary, sources, `updated` date, a front-matter field
+of the site's own, or its prose. The shape of
 the site model stays as it was (the same briefings in the same order, with
 the same entities, tags, relations, aliases and undeclared mentions), so
 the pages, their lists and the related briefings stay the same too. A
@@ -16,7 +17,8 @@ The kept site is used only when:
 - nothing but briefing files changed (the same files; the same templates,
   site.yaml, static files, entity files, theme, options and version);
 - each changed briefing parses to the record it had but for its title,
-  summary, sources, `updated` date and body, with the same diagnostics;
+  summary, sources, `updated` date, other front matter (`extra`) and body,
+  with the same diagnostics;
 - its body, rendered again, names the same undeclared entities (the
   suggestions to declare them are made again: they say on which line).
 
@@ -109,6 +111,7 @@ class Settled:
 @dataclass(frozen=True)
 class Reshaped:
     model: SiteModel
+    read: tuple[str, ...]  # the briefing files read again
     changed: tuple[int, ...]  # the positions of the edited briefings
     report: Report
     settled: Settled
@@ -149,11 +152,12 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
             now += briefing_suggestions(linked, *edit, named)
     changed = [position for path in edits if (position := kept.places[path][1]) is not None]
     report = Report.of([*(d for d in kept.site.report.diagnostics if d not in was), *now])
-    return Reshaped(model.with_briefings(edits, kept.places), tuple(changed), report,
+    return Reshaped(model.with_briefings(edits, kept.places), tuple(candidates), tuple(changed), report,
                     Settled(kept, kept.readers_of(changed)))
 
 
-_DISPLAYED = ("title", "summary", "sources", "updated", "body", "body_line", "digest")
+# What a briefing shows of itself alone (on its page, its cards, its feed entries, its export).
+_DISPLAYED = ("title", "summary", "sources", "updated", "extra", "body", "body_line", "digest")
 
 
 def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cache: BuildCache,
@@ -172,9 +176,9 @@ def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cac
     cached = cache.records.get(path)
     if cached is None or cached.value[0] is None:
         return None
-    if record_digest("briefings", raw) == old.digest:
+    if record_digest("briefings", raw) == old.digest == cached.digest:
         cache.set_record(path, replace(cached, size=before[0], mtime_ns=before[1]))
-        return item, body
+        return item, body  # touched, not changed
     record, diagnostics = read_record("briefings", path, raw)
     if not isinstance(record, Briefing) or diagnostics != cached.value[1]:
         return None

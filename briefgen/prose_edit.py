@@ -141,6 +141,15 @@ def prose_state(inputs: InputScan, cache: BuildCache, site: LoadedSite, plan: Pl
     )
 
 
+def prose_state_after(earlier: ProseState, cache: BuildCache, paths: Iterable[str]) -> ProseState:
+    """`prose_state` after a build that kept the site's shape (`briefgen.kept`), from the one
+    before it: only the briefing files at `paths` were read again."""
+    briefings = dict(earlier.briefings)
+    briefings.update((path, (entry.size, entry.mtime_ns)) for path in paths
+                     if (entry := cache.records.get(path)) is not None)
+    return replace(earlier, briefings=briefings)
+
+
 # -- the templates ---------------------------------------------------------------------------
 
 _CAPTURING = (nodes.Macro, nodes.CallBlock, nodes.FilterBlock, nodes.AssignBlock)

@@ -184,3 +184,29 @@ def test_every_page_of_a_list_shows_the_retitled_briefing_it_names(tmp_path: Pat
         assert live.kept is not None and live.kept.site.layout.inputs.era == number + 1  # reshaped
     build_site(site.root, tmp_path / "clean", search=False)
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+
+
+def test_a_file_put_back_as_it_was_with_another_edit_is_read_again(tmp_path: Path) -> None:
+    """A prose edit patched in place, then undone in the same save as a retitle elsewhere:
+    the cache must not keep the patched record for the file as it is now."""
+    site = small_site(tmp_path / "site")
+    first, second = sorted(site.briefings)[:2]
+    original = f"{site.briefings[first]['body']}\n\nA second paragraph."
+    site.briefings[first]["body"] = original
+    site.write_briefing(first)
+    live = BuildCache()
+    build_site(site.root, tmp_path / "out", cache=live, search=False)
+    site.briefings[first]["body"] = f"{original}\n\nA third paragraph."
+    site.write_briefing(first)
+    assert build_site(site.root, tmp_path / "out", cache=live, search=False).prose_edit
+    site.briefings[first]["body"] = original
+    site.write_briefing(first)
+    back = time.time() - 1800  # saved long ago as far as the cache can tell: not read again for being new
+    os.utime(site.root / f"content/briefings/{first}.md", (back, back))
+    site.briefings[second]["title"] = "Retitled"
+    site.write_briefing(second)
+    build_site(site.root, tmp_path / "out", cache=live, search=False)
+    site.apply((0, 3, 4, 5))  # a new briefing: the next build loads everything, from the cache
+    build_site(site.root, tmp_path / "out", cache=live, search=False)
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
