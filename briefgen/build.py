@@ -87,6 +87,7 @@ class BuildResult:
     warnings: tuple[str, ...] = ()
     up_to_date: bool = False  # nothing had changed: the build stopped after reading the manifest
     prose_edit: bool = False  # only prose had changed: the build patched the pages that show it
+    reshaped: bool = False  # the edits kept the site's shape: built from the kept site (`kept`)
 
 
 def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
@@ -290,7 +291,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
         if use_cache:
             save_cache(root, cache)
     return BuildResult(len(site.pages), written.pages_made, written.stats, time.perf_counter() - started,
-                       site.report, warnings)
+                       site.report, warnings, reshaped=reshaped is not None)
 
 
 def _reshaped_site(kept: LoadedSite, reshaped: Reshaped) -> LoadedSite:

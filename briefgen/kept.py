@@ -17,8 +17,10 @@ The kept site is used only when:
 - nothing but briefing files changed (the same files; the same templates,
   site.yaml, static files, entity files, theme, options and version);
 - each changed briefing parses to the record it had but for its title,
-  summary, sources, `updated` date, other front matter (`extra`) and body,
-  with the same diagnostics;
+  summary, sources, `updated` date, other front matter (`extra`), body, and
+  the lines its fields stand on, with the same diagnostics; its names
+  resolve to the same entities, with no problem, and it had no problem
+  either (one would say a line that may have moved);
 - its body, rendered again, names the same undeclared entities (the
   suggestions to declare them are made again: they say on which line).
 
@@ -37,14 +39,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefgen.cache import BuildCache, RecordEntry
+from briefgen.config import SiteConfig
 from briefgen.content.loader import read_record, record_digest
-from briefgen.content.models import Briefing
+from briefgen.content.models import Briefing, RelationStatement
 from briefgen.diagnostics import Diagnostic, Report
+from briefgen.entities import Registry
+from briefgen.frontmatter import Located
 from briefgen.markdown import RenderedBody
 from briefgen.markdown.bodies import body_renderer, body_request
 from briefgen.prose_edit import MOST_FILES, InputScan
 from briefgen.publish import SHOWS_BRIEFINGS
-from briefgen.resolve import ResolvedBriefing
+from briefgen.resolve import ResolvedBriefing, resolve_briefing
 from briefgen.sitemodel import SiteModel
 from briefgen.sitemodel.model import Remembered, briefing_suggestions, undeclared
 from briefgen.urls import feed_url, output_path
@@ -142,13 +147,16 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
         if place is None:
             return None
         item, body = linked.briefings[place[0]], model.bodies[path]
-        edit = _edit(root, path, item, body, cache, renderer)
+        edit = _edit(root, path, item, body, cache, renderer, linked.registry, linked.config)
         if edit is None:
             return None
         if edit[0] is not item:
             edits[path] = edit
             named = undeclared(item, body)
-            was.update(briefing_suggestions(linked, item, body, named))
+            suggested = briefing_suggestions(linked, item, body, named)
+            if any(d.path == path and d not in suggested for d in kept.site.report.diagnostics):
+                return None  # others may say lines that moved
+            was.update(suggested)
             now += briefing_suggestions(linked, *edit, named)
     changed = [position for path in edits if (position := kept.places[path][1]) is not None]
     report = Report.of([*(d for d in kept.site.report.diagnostics if d not in was), *now])
@@ -160,8 +168,31 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
 _DISPLAYED = ("title", "summary", "sources", "updated", "extra", "body", "body_line", "digest")
 
 
+def _same_shape(record: Briefing, old: Briefing) -> bool:
+    """Whether `record` is `old` but for what it shows of itself alone, and for where its
+    front matter stands (lines shift when a line is added above)."""
+    if any(_texts(getattr(record, name)) != _texts(getattr(old, name)) for name in _LOCATED):
+        return False
+    if list(map(_statement, record.relations)) != list(map(_statement, old.relations)):
+        return False
+    unshaped = (*_DISPLAYED, *_LOCATED, "relations", "slug_line")
+    return replace(record, **{name: getattr(old, name) for name in unshaped}) == old
+
+
+_LOCATED = ("actors", "countries", "aliases")
+
+
+def _texts(values: tuple[Located, ...]) -> list[str]:
+    return [value.value for value in values]
+
+
+def _statement(statement: RelationStatement) -> tuple[list[str], str | None, str]:
+    return _texts(statement.between), statement.status.value if statement.status else None, statement.note
+
+
 def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cache: BuildCache,
-          make_renderer: Callable[[], Any]) -> tuple[ResolvedBriefing, RenderedBody] | None:
+          make_renderer: Callable[[], Any], registry: Registry,
+          config: SiteConfig) -> tuple[ResolvedBriefing, RenderedBody] | None:
     """The briefing of `path` as it is now, with its body, when it keeps the shape of `item`
     (`item` itself when its bytes did not change); None when it does not."""
     file = root / path
@@ -182,7 +213,7 @@ def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cac
     record, diagnostics = read_record("briefings", path, raw)
     if not isinstance(record, Briefing) or diagnostics != cached.value[1]:
         return None
-    if replace(record, **{name: getattr(old, name) for name in _DISPLAYED}) != old:
+    if not _same_shape(record, old):
         return None
     new_body = body
     if record.body != old.body:
@@ -193,8 +224,8 @@ def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cac
         cache.set_body(key, made.cached)
         cache.set_checked(key, renderer.matcher.fingerprint)
         cache.set_searched(key, made.searched)
-    new_item = replace(item, briefing=record)
-    if undeclared(new_item, new_body) != undeclared(item, body):
+    new_item, problems = resolve_briefing(record, registry, config)
+    if problems or undeclared(new_item, new_body) != undeclared(item, body):
         return None
     cache.set_record(path, RecordEntry(before[0], before[1], record.digest, (record, diagnostics)))
     return new_item, new_body

@@ -72,6 +72,13 @@ def resolve(content: Content, registry: Registry, config: SiteConfig) -> tuple[L
     return linked, diagnostics
 
 
+def resolve_briefing(briefing: Briefing, registry: Registry,
+                     config: SiteConfig) -> tuple[ResolvedBriefing, list[Diagnostic]]:
+    """One briefing's references resolved as `resolve` resolves them, with its problems."""
+    diagnostics: list[Diagnostic] = []
+    return _resolve_briefing(briefing, _Names(registry), config, diagnostics), diagnostics
+
+
 class _Names:
     """`Registry.resolve`, remembering each name that resolves: the briefings of a site
     name the same few entities over and over."""

@@ -74,7 +74,8 @@ class Site:
         b = self.briefings[name]
         relations = "".join(f"\n  - between: [{a}, {c}]\n    status: {s}" for a, c, s in b["relations"])  # type: ignore[attr-defined]
         self.put(f"content/briefings/{name}.md",
-                 f"---\ntitle: {b['title']}\ndate: {b['date']}\nactors: [{', '.join(b['actors'])}]\n"  # type: ignore[arg-type]
+                 f"---\ntitle: {b['title']}\ndate: {b['date']}\n{b.get('above', '')}"
+                 f"actors: [{', '.join(b['actors'])}]\n"  # type: ignore[arg-type]
                  f"countries: [{', '.join(b['countries'])}]\ntags: [{b['tag']}]\n"  # type: ignore[arg-type]
                  f"relations: {relations or '[]'}\n{b.get('shown', '')}---\n{b['body']}\n")
 
@@ -171,7 +172,8 @@ class Site:
                      "sources:\n" + "".join(f"  - {{title: Report {i} on {WORDS[(b + i) % 8]}, "
                                                f"url: 'https://example.org/{c}/{i}'}}\n"
                                                for i in range(b % 3)) if b % 3 else ""]
-            item["shown"] = "".join(shown)
+            item["shown" if c % 4 else "above"] = "".join(shown)  # above the names: their lines move
+            item.pop("above" if c % 4 else "shown", None)
             if c % 3 == 0:  # other words, the same names
                 item["body"] = str(item["body"]).replace(" met ", " spoke with " if b % 2 else " met ")
             self.write_briefing(name)

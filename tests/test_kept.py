@@ -97,7 +97,7 @@ def test_a_retitle_digests_and_makes_only_the_pages_that_show_it(
     site.briefings[name]["title"] = "An entirely new title"
     site.write_briefing(name)
     result = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
-    assert loads.calls == 0  # the kept site, reshaped
+    assert loads.calls == 0 and result.reshaped  # the kept site, reshaped
     model = live.kept.site.model
     [position] = [i for i, item in enumerate(model.briefings) if item.briefing.source.endswith(f"/{name}.md")]
     related_to = [other for other in model.related if position in other]
@@ -120,7 +120,7 @@ def test_an_edit_that_changes_the_shape_loads_the_site_again(
     name = sorted(site.briefings)[2]
     site.briefings[name]["tag"] = "a-new-tag"
     site.write_briefing(name)
-    build_site(site.root, tmp_path / "out", cache=live, search=False)
+    assert not build_site(site.root, tmp_path / "out", cache=live, search=False).reshaped
     assert loads.calls == 1
     assert (tmp_path / "out" / "tags" / "a-new-tag" / "index.html").is_file()
 

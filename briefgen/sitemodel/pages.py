@@ -65,8 +65,9 @@ class Layout:
         """The `pages` laid out from this layout, for `model`: one of the same shape but
         for the briefings at `changed` (`SiteModel.with_briefings`). From now on
         every page reads `model`, and their cards change in place, on every list
-        that shows them; only their own pages are new specs (their sitemap dates may
-        move). What was laid out from this layout before is stale after the call."""
+        that shows them; only their own pages are new specs (their sitemap dates and
+        the line of their slug may move). What was laid out from this layout before
+        is stale after the call."""
         self.model = self.links.model = model
         self.inputs.reshape(model)
         if self._at is None:
@@ -78,7 +79,8 @@ class Layout:
             card.clear()
             card.update(briefing_card(model, self.links, item))
             index = self._at[urls.briefing_url(model.linked.config, item.briefing)]
-            reshaped[index] = dataclasses.replace(reshaped[index], lastmod=_lastmod(item.briefing))
+            reshaped[index] = dataclasses.replace(reshaped[index], line=item.briefing.slug_line,
+                                                  lastmod=_lastmod(item.briefing))
         return tuple(reshaped)
 
 

@@ -1,0 +1,78 @@
+"""Rebuild times of a long-lived build (as `briefgen serve` makes them) after one edit.
+
+    python -m bench.kept SITE [--runs 3]
+
+Builds SITE once with a cache kept in memory (one process, as the server
+does; SITE's own `.briefgen-cache/` is read first when there is one), then,
+for each kind of edit, edits a briefing in the middle of the list, waits out
+the two seconds in which an mtime proves nothing, rebuilds, and prints the
+median wall time with how the build went: `kept` (the kept site, reshaped:
+`briefgen.kept`), `prose` (patched: `briefgen.prose_edit`) or `full`. Every
+edited file is put back as it was at the end. No browser: for the time from
+a save to the reloaded page, see bench/serve_latency.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from briefgen.build import BuildResult, build_site
+from briefgen.cache import load_cache
+
+EDITS: dict[str, Callable[[str, int], str]] = {
+    "retitle": lambda text, n: re.sub(r"^title: .*$", f"title: Retitled {n}", text, count=1, flags=re.M),
+    "summary": lambda text, n: re.sub(r"^title: ", f"summary: In short, number {n}.\ntitle: ", text,
+                                      count=1, flags=re.M),
+    "paragraph": lambda text, n: f"{text.rstrip()}\n\nAn added paragraph, number {n}.\n",
+    "new tag": lambda text, n: re.sub(r"^tags: \[", f"tags: [bench-{n}, ", text, count=1, flags=re.M),
+}
+
+
+def how(result: BuildResult) -> str:
+    return "prose" if result.prose_edit else "kept" if result.reshaped else "full"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    site: Path = args.site.absolute()
+    cache = load_cache(site, lambda message: print(f"warning: {message}"))
+
+    def rebuild() -> BuildResult:
+        return build_site(site, site / "build", search=False, publishing=False, cache=cache, workers=1)
+
+    started = time.perf_counter()
+    first = rebuild()
+    print(f"first build: {time.perf_counter() - started:.2f} s ({first.pages} pages)")
+    files = sorted((site / "content" / "briefings").glob("*.md"))
+    originals: dict[Path, str] = {}
+    try:
+        for kind, edit in EDITS.items():
+            seconds, ways = [], set()
+            for run in range(args.runs):
+                file = files[len(files) // 2 + run]
+                text = originals.setdefault(file, file.read_text(encoding="utf-8"))
+                file.write_text(edit(text, random.randrange(10**9)), encoding="utf-8")
+                time.sleep(2.1)
+                started = time.perf_counter()
+                result = rebuild()
+                seconds.append(time.perf_counter() - started)
+                ways.add(how(result))
+            print(f"{kind:10s} median {statistics.median(seconds):6.3f} s  "
+                  f"({', '.join(f'{s:.3f}' for s in seconds)}; {'/'.join(sorted(ways))})")
+    finally:
+        for file, text in originals.items():
+            file.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
