@@ -58,14 +58,19 @@ def main() -> int:
         for kind, edit in EDITS.items():
             seconds, ways = [], set()
             for run in range(args.runs):
-                file = files[len(files) // 2 + run]
+                file = files[(len(files) // 2 + run) % len(files)]
                 text = originals.setdefault(file, file.read_text(encoding="utf-8"))
+                if kind == "summary" and re.search(r"^summary:", text, flags=re.M):
+                    continue  # it has one: a second would be an error
                 file.write_text(edit(text, random.randrange(10**9)), encoding="utf-8")
                 time.sleep(2.1)
                 started = time.perf_counter()
                 result = rebuild()
                 seconds.append(time.perf_counter() - started)
                 ways.add(how(result))
+            if not seconds:
+                print(f"{kind:10s} not measured: the briefings edited have a summary already")
+                continue
             print(f"{kind:10s} median {statistics.median(seconds):6.3f} s  "
                   f"({', '.join(f'{s:.3f}' for s in seconds)}; {'/'.join(sorted(ways))})")
     finally:
