@@ -47,13 +47,12 @@ from briefgen.entities import Registry
 from briefgen.frontmatter import Located
 from briefgen.markdown import RenderedBody
 from briefgen.markdown.bodies import body_renderer, body_request
-from briefgen.prose_edit import MOST_FILES, InputScan
+from briefgen.prose_edit import MOST_FILES, InputScan, read_steady
 from briefgen.publish import SHOWS_BRIEFINGS
 from briefgen.resolve import ResolvedBriefing, resolve_briefing
 from briefgen.sitemodel import SiteModel
 from briefgen.sitemodel.model import Remembered, briefing_suggestions, undeclared
 from briefgen.urls import feed_url, output_path
-from briefgen.write import file_state
 
 if TYPE_CHECKING:  # the build imports this module: only its type is needed here
     from briefgen.build import LoadedSite
@@ -195,14 +194,10 @@ def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cac
           config: SiteConfig) -> tuple[ResolvedBriefing, RenderedBody] | None:
     """The briefing of `path` as it is now, with its body, when it keeps the shape of `item`
     (`item` itself when its bytes did not change); None when it does not."""
-    file = root / path
-    try:
-        before = file_state(file)
-        raw = file.read_bytes()
-    except OSError:
+    read = read_steady(root / path)
+    if read is None:
         return None
-    if file_state(file) != before:
-        return None  # being written right now
+    before, raw = read
     old = item.briefing
     cached = cache.records.get(path)
     if cached is None or cached.value[0] is None:

@@ -337,14 +337,10 @@ def _prose_edit(root: Path, path: str, shards: _Shards,
     old = cache.records.get(path)
     if old is None:
         return None
-    file = root / path
-    try:
-        before = file_state(file)
-        raw = file.read_bytes()
-    except OSError:
+    read = read_steady(root / path)
+    if read is None:
         return None
-    if file_state(file) != before:
-        return None  # being written right now
+    before, raw = read
     entry = RecordEntry(before[0], before[1], record_digest("briefings", raw), old.value)
     if entry.digest == old.digest:
         return entry
@@ -372,6 +368,16 @@ def _prose_edit(root: Path, path: str, shards: _Shards,
     new_entry = replace(entry, value=(record, diagnostics))
     return _Edit(path, new_entry, renderer.key(body_request(record)),
                  made.cached, made.searched, str(earlier.html), str(after.html))
+
+
+def read_steady(file: Path) -> tuple[tuple[int, int], bytes] | None:
+    """A file's (size, mtime) and bytes; None when it cannot be read, or changed while read."""
+    try:
+        before = file_state(file)
+        raw = file.read_bytes()
+    except OSError:
+        return None
+    return (before, raw) if file_state(file) == before else None
 
 
 def _patched_files(out_dir: Path, state: ProseState, outputs: dict[str, tuple[int, int]],
