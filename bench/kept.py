@@ -8,7 +8,8 @@ for each kind of edit, edits a briefing in the middle of the list, waits out
 the two seconds in which an mtime proves nothing, rebuilds, and prints the
 median wall time with how the build went: `kept` (the kept site, reshaped:
 `briefgen.kept`), `prose` (patched: `briefgen.prose_edit`) or `full`. Every
-edited file is put back as it was at the end. No browser: for the time from
+edited file is put back as it was at the end; the process's peak memory is
+printed last. No browser: for the time from
 a save to the reloaded page, see bench/serve_latency.py.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import resource
 import statistics
 import time
 from collections.abc import Callable
@@ -76,6 +78,7 @@ def main() -> int:
     finally:
         for file, text in originals.items():
             file.write_text(text, encoding="utf-8")
+    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 
 

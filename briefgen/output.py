@@ -83,9 +83,8 @@ class Told:
             return None
         if self.reads is None:
             return self._page(page)
-        with self.model.digests.reading() as reads:
-            told = self._page(page)
-        self.reads[output_path(page.url)] = frozenset(reads)
+        told, read = self.model.digests.reading(functools.partial(self._page, page))
+        self.reads[output_path(page.url)] = read
         return told
 
     def _page(self, page: PageSpec) -> bytes:

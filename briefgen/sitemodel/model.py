@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -111,18 +110,18 @@ class ModelDigests:
         for position in changed:
             self._briefings[position] = self._cards[position] = None
 
-    @contextlib.contextmanager
-    def reading(self) -> Iterator[set[int]]:
-        """The positions of the briefings whose digests (or cards') are asked for within
-        (also read by the reading this one is within, if any)."""
+    def reading(self, digest: Callable[[], bytes]) -> tuple[bytes, frozenset[int]]:
+        """`digest()`, and the positions of the briefings whose digests (or cards') it asked
+        for (also read by the reading this one is within, if any)."""
         outer, reads = self._reads, set[int]()
         self._reads = reads
         try:
-            yield reads
+            made = digest()
         finally:
             self._reads = outer
             if outer is not None:
                 outer |= reads
+        return made, frozenset(reads)
 
     def read(self, positions: Iterable[int]) -> None:
         """Count `positions` as read: a digest remembered from an earlier reading reads

@@ -49,9 +49,7 @@ class PageInputs:
     def remembered(self, inputs: Inputs) -> tuple[bytes, frozenset[int]]:
         """`inputs()`, and the briefings it read (`ModelDigests.reading`), for a digest made
         once and used again: each use must read them again (`ModelDigests.read`)."""
-        with self.model.digests.reading() as reads:
-            made = inputs()
-        return made, frozenset(reads)
+        return self.model.digests.reading(inputs)
 
     def reshape(self, model: SiteModel) -> None:
         """Digest `model` from now on: one of the same shape (`pages.Layout.reshape`), whose
