@@ -19,14 +19,9 @@ from briefgen.sitemodel.spec import BUILT_IN, Deferred, PageSpec
 from briefgen.sitemodel.views import Card, Links, View, briefing_card, date_view
 
 
-def build_pages(model: SiteModel) -> tuple[list[PageSpec], list[Diagnostic]]:
-    """All pages, in URL order, and an error for each URL claimed twice."""
-    _, pages, problems = lay_out(model)
-    return list(pages), problems
-
-
 def lay_out(model: SiteModel) -> tuple[Layout, tuple[PageSpec, ...], list[Diagnostic]]:
-    """`build_pages`, with the layout the pages read their data through."""
+    """All pages, in URL order, an error for each URL claimed twice, and the layout the
+    pages read their data through."""
     layout = Layout(model)
     pages = [
         *_home(layout),
