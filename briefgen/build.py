@@ -34,7 +34,7 @@ from briefgen.content.loader import CONTENT_DIR
 from briefgen.diagnostics import Diagnostic, Report, error, warning
 from briefgen.entities import build_registry
 from briefgen.errors import ContentError, UsageError
-from briefgen.kept import KeptSite, Reshaped, keep_site, reshape
+from briefgen.kept import Reshaped, keep_site, reshape
 from briefgen.markdown import render_bodies
 from briefgen.output import Written, plan_outputs, remember_outputs, search_key, write_outputs
 from briefgen.parallel import Background
@@ -212,8 +212,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
     started = time.perf_counter()
     stamp = b""
     inputs: InputScan | None = None
-    kept: KeptSite | None = None  # the site a long-lived cache keeps, when this edit keeps its shape
-    reshaped = None
+    reshaped: Reshaped | None = None  # the site a long-lived cache keeps, when this edit keeps its shape
     prose = None
     if cache is None and use_cache:
         inputs = _inputs_stamp(root, out_dir, drafts=drafts, base_url=base_url, search=search,
@@ -239,13 +238,12 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
         prose = cache.manifest.prose
         cache.manifest.prose = None  # until this build has made it anew
         reshaped = reshape(root, inputs, cache)
-        kept = cache.kept if reshaped is not None else None
     keeping = cache is not None and not use_cache and inputs is not None
     if cache is not None:
         cache.kept = None  # until this build is good
     progress("loading content")
-    if kept is not None and reshaped is not None:
-        site = _reshaped_site(kept.site, reshaped)
+    if reshaped is not None:
+        site = _reshaped_site(reshaped)
     else:
         site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache,
                          workers=workers, digests_ahead=cache is not None)
@@ -266,7 +264,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
              f"{_count(len(registry.countries), 'country', 'countries')}: "
              f"{_count(len(site.pages), 'page')}, {_count(len(site.feeds), 'feed')}")
     reads: dict[str, frozenset[int]] | None = {} if keeping else None
-    remembered = kept.remembered if kept is not None else Remembered() if keeping else None
+    remembered = reshaped.kept.remembered if reshaped is not None else Remembered() if keeping else None
     settled = reshaped.settled if reshaped is not None else ()
     plan = plan_outputs(root, site.config, site.model, site.pages, site.feeds, static_files(root),
                         scan.files, cache, settled, reads, remembered)
@@ -293,17 +291,17 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
                                     if reshaped is not None and isinstance(prose, ProseState)
                                     else prose_state(inputs, cache, site, plan))
         if keeping and inputs is not None and reads is not None and remembered is not None:
-            cache.kept = keep_site(inputs, site, reads, remembered, kept)
+            cache.kept = keep_site(inputs, site, reads, remembered, reshaped.kept if reshaped else None)
         if use_cache:
             save_cache(root, cache)
     return BuildResult(len(site.pages), written.pages_made, written.stats, time.perf_counter() - started,
                        site.report, warnings, reshaped=reshaped is not None)
 
 
-def _reshaped_site(kept: LoadedSite, reshaped: Reshaped) -> LoadedSite:
+def _reshaped_site(reshaped: Reshaped) -> LoadedSite:
     """The kept site with its model and report reshaped (`kept.reshape`): its pages read
     the new model from now on (`Layout.reshape`); the kept site is stale after this."""
-    model = reshaped.model
+    kept, model = reshaped.kept.site, reshaped.model
     pages = kept.layout.reshape(model, reshaped.changed, kept.pages)
     return LoadedSite(kept.config, model, pages, reshaped.report, tuple(feed_sources(model)), kept.layout)
 

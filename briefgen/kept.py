@@ -58,7 +58,7 @@ if TYPE_CHECKING:  # the build imports this module: only its type is needed here
     from briefgen.build import LoadedSite
 
 
-@dataclass(frozen=True)
+@dataclass
 class KeptSite:
     """The site of the last good build, as it read its inputs."""
 
@@ -78,7 +78,7 @@ class KeptSite:
             for path, read in self.reads.items():
                 for position in read:
                     readers.setdefault(position, []).append(path)
-            object.__setattr__(self, "readers", readers)  # made once, kept by the next reshape
+            self.readers = readers  # made once, kept by the next reshape
         return {path for position in positions for path in readers.get(position, ())}
 
 
@@ -114,6 +114,7 @@ class Settled:
 
 @dataclass(frozen=True)
 class Reshaped:
+    kept: KeptSite  # what it was reshaped from
     model: SiteModel
     read: tuple[str, ...]  # the briefing files read again
     changed: tuple[int, ...]  # the positions of the edited briefings
@@ -159,7 +160,7 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
             now += briefing_suggestions(linked, *edit, named)
     changed = [position for path in edits if (position := kept.places[path][1]) is not None]
     report = Report.of([*(d for d in kept.site.report.diagnostics if d not in was), *now])
-    return Reshaped(model.with_briefings(edits, kept.places), tuple(candidates), tuple(changed), report,
+    return Reshaped(kept, model.with_briefings(edits, kept.places), tuple(candidates), tuple(changed), report,
                     Settled(kept, kept.readers_of(changed)))
 
 
