@@ -291,7 +291,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
                                     if reshaped is not None and isinstance(prose, ProseState)
                                     else prose_state(inputs, cache, site, plan))
         if keeping and inputs is not None and reads is not None and remembered is not None:
-            cache.kept = keep_site(inputs, site, reads, remembered, reshaped.kept if reshaped else None)
+            cache.kept = keep_site(inputs, site, reads, remembered, reshaped)
         if use_cache:
             save_cache(root, cache)
     return BuildResult(len(site.pages), written.pages_made, written.stats, time.perf_counter() - started,

@@ -17,10 +17,13 @@ The kept site is used only when:
 - nothing but briefing files changed (the same files; the same templates,
   site.yaml, static files, entity files, theme, options and version);
 - each changed briefing parses to the record it had but for its title,
-  summary, sources, `updated` date, other front matter (`extra`), body, and
-  the lines its fields stand on, with the same diagnostics; its names
-  resolve to the same entities, with no problem, and it had no problem
+  summary, sources, `updated` date, other front matter (`extra`), body,
+  tags, and the lines its fields stand on, with the same diagnostics; its
+  names resolve to the same entities, with no problem, and it had no problem
   either (one would say a line that may have moved);
+- when tags changed, no tag page takes a URL that another page, a feed or an
+  alias has (tags enter no related list: only the tag pages, laid out
+  again, and the pages that show the briefing change);
 - its body, rendered again, names the same undeclared entities (the
   suggestions to declare them are made again: they say on which line).
 
@@ -51,7 +54,9 @@ from briefgen.prose_edit import MOST_FILES, InputScan, read_steady
 from briefgen.publish import SHOWS_BRIEFINGS
 from briefgen.resolve import ResolvedBriefing, resolve_briefing
 from briefgen.sitemodel import SiteModel
+from briefgen.sitemodel.discovery import alias_problems, claimed_urls
 from briefgen.sitemodel.model import Remembered, briefing_suggestions, undeclared
+from briefgen.sitemodel.pages import tag_pages
 from briefgen.urls import feed_url, output_path
 
 if TYPE_CHECKING:  # the build imports this module: only its type is needed here
@@ -83,14 +88,19 @@ class KeptSite:
 
 
 def keep_site(inputs: InputScan, site: LoadedSite, reads: Mapping[str, frozenset[int]],
-              remembered: Remembered, earlier: KeptSite | None = None) -> KeptSite:
+              remembered: Remembered, reshaped: Reshaped | None = None) -> KeptSite:
     """The site just built (`remembered`: what its build made of one briefing alone);
-    `earlier`: the kept site it was reshaped from, whose pages not digested again
-    read what they read then."""
-    if earlier is None:
-        made = [*(page.url for page in site.pages), *(feed_url(feed.page_url) for feed in site.feeds)]
-        return KeptSite(inputs, site, dict(reads), site.model.places(), frozenset(map(output_path, made)),
-                        remembered)
+    `reshaped`: how it was reshaped from the kept site, whose pages not digested
+    again read what they read then."""
+    if reshaped is None or reshaped.retagged:
+        made = frozenset(map(output_path, [*(page.url for page in site.pages),
+                                           *(feed_url(feed.page_url) for feed in site.feeds)]))
+    if reshaped is None:
+        return KeptSite(inputs, site, dict(reads), site.model.places(), made, remembered)
+    earlier = reshaped.kept
+    if reshaped.retagged:  # tag pages may have come or gone
+        kept = {path: read for path, read in {**earlier.reads, **reads}.items() if path in made}
+        return KeptSite(inputs, site, kept, earlier.places, made, remembered)
     same = all(earlier.reads.get(path) == read for path, read in reads.items())
     return KeptSite(inputs, site, {**earlier.reads, **reads}, earlier.places, earlier.made, remembered,
                     earlier.readers if same else None)
@@ -120,6 +130,7 @@ class Reshaped:
     changed: tuple[int, ...]  # the positions of the edited briefings
     report: Report
     settled: Settled
+    retagged: bool  # the tags changed: so did the tag pages (`_tag_pages_before_and_after`)
 
 
 def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None:
@@ -160,12 +171,36 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
             now += briefing_suggestions(linked, *edit, named)
     changed = [position for path in edits if (position := kept.places[path][1]) is not None]
     report = Report.of([*(d for d in kept.site.report.diagnostics if d not in was), *now])
-    return Reshaped(kept, model.with_briefings(edits, kept.places), tuple(candidates), tuple(changed), report,
-                    Settled(kept, kept.readers_of(changed)))
+    edited = model.with_briefings(edits, kept.places)
+    touched = kept.readers_of(changed)
+    retagged = edited.by_tag != model.by_tag or edited.tag_names != model.tag_names
+    if retagged:
+        tagged = _tag_pages_before_and_after(kept, edited)
+        if tagged is None:
+            return None
+        touched |= tagged
+    return Reshaped(kept, edited, tuple(candidates), tuple(changed), report, Settled(kept, touched), retagged)
 
 
-# What a briefing shows of itself alone (on its page, its cards, its feed entries, its export).
-_DISPLAYED = ("title", "summary", "sources", "updated", "extra", "body", "body_line", "digest")
+def _tag_pages_before_and_after(kept: KeptSite, model: SiteModel) -> set[str] | None:
+    """The output paths of the tag pages of the kept site and of `model` (the kept one
+    with other tags), or None when a new one takes a URL that another page, a feed or
+    an alias has (the full build says which)."""
+    layout = kept.site.layout
+    before = {page.url for page in tag_pages(layout)}
+    after = {page.url for page in tag_pages(layout, model)}
+    others = [page.url for page in kept.site.pages if page.url not in before]
+    if after.intersection(others):
+        return None
+    feeds = (feed_url(feed.page_url) for feed in kept.site.feeds)
+    if alias_problems(model, claimed_urls((), [*others, *after, *feeds])):
+        return None
+    return {output_path(url) for url in before | after}
+
+
+# What a briefing shows of itself alone (on its page, its cards, its feed entries, its export),
+# and its tags, which the tag pages show too (`_tag_pages_before_and_after`).
+_DISPLAYED = ("title", "summary", "sources", "updated", "extra", "body", "body_line", "digest", "tags")
 
 
 def _same_shape(record: Briefing, old: Briefing) -> bool:

@@ -177,13 +177,18 @@ class Site:
             if c % 3 == 0:  # other words, the same names
                 item["body"] = str(item["body"]).replace(" met ", " spoke with " if b % 2 else " met ")
             self.write_briefing(name)
+        elif kind == 15:  # retag: a tag others have, a new one, two spellings of one, or none
+            name = names[a % len(names)]
+            tag = WORDS[b % 6]
+            self.briefings[name]["tag"] = [tag, f"{tag}, {tag.title()}", f"{tag}, {WORDS[c % 3]}", ""][c % 4]
+            self.write_briefing(name)
         elif kind == 8:  # change the site's options
             mode = ["first", "all", "none"][a % 3]
             self.put("site.yaml", f"title: Prop {b % 2}\nbase_url: https://example.org/\n"
                                   f"options:\n  page_size: {2 + c % 2}\n  mention_links: {mode}\n")
 
 
-OPERATIONS = st.tuples(st.integers(0, 14), st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
+OPERATIONS = st.tuples(st.integers(0, 15), st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -23,9 +23,9 @@ from briefgen.output import Told
 from briefgen.sitemodel import PageSpec
 from tests.test_incremental import Site, snapshot
 
-# Mostly edits that keep the shape (retitle, what a briefing shows of itself, prose),
-# now and then one that does not (add, relations, declared actors, rename, redate).
-KINDS = st.sampled_from([10, 14, 14, 9, 10, 14, 0, 5, 13, 2, 11])
+# Mostly edits that keep the shape (retitle, what a briefing shows of itself, prose,
+# tags), now and then one that does not (add, relations, declared actors, rename, redate).
+KINDS = st.sampled_from([10, 14, 14, 9, 10, 14, 15, 15, 0, 5, 13, 2, 11])
 EDITS = st.tuples(KINDS, st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
 
 
@@ -118,11 +118,66 @@ def test_an_edit_that_changes_the_shape_loads_the_site_again(
     build_site(site.root, tmp_path / "out", cache=live, search=False)
     loads = Counted(monkeypatch, build, "load_site")
     name = sorted(site.briefings)[2]
-    site.briefings[name]["tag"] = "a-new-tag"
+    site.briefings[name]["date"] = "2021-02-03"  # it moves in every list
     site.write_briefing(name)
     assert not build_site(site.root, tmp_path / "out", cache=live, search=False).reshaped
     assert loads.calls == 1
-    assert (tmp_path / "out" / "tags" / "a-new-tag" / "index.html").is_file()
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+
+
+def test_a_new_tag_lays_out_the_tag_pages_again_from_the_kept_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site(tmp_path / "site", 8)
+    live = BuildCache()
+    first = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
+    loads = Counted(monkeypatch, build, "load_site")
+    digested: list[str] = []
+    digest_page = Told._page
+
+    def told(self: Told, page: PageSpec) -> bytes:
+        digested.append(page.url)
+        return digest_page(self, page)
+
+    monkeypatch.setattr(Told, "_page", told)
+    name = sorted(site.briefings)[2]
+    old_tag = str(site.briefings[name]["tag"])
+    site.briefings[name]["tag"] = "a-new-tag"
+    site.write_briefing(name)
+    result = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
+    assert loads.calls == 0 and result.reshaped
+    assert "/tags/a-new-tag/" in digested and f"/tags/{old_tag}/" in digested
+    assert not any(url.startswith("/relations/") for url in digested)  # they show no card
+    assert len(digested) < first.pages / 2
+    assert "a-new-tag" in (tmp_path / "out" / "tags" / "index.html").read_text()
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+    # The last briefing of a tag leaves it: its pages go, from the kept site too.
+    for other in site.briefings.values():
+        other["tag"] = "a-new-tag"
+    for other in sorted(site.briefings):
+        site.write_briefing(other)
+        result = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
+    assert not (tmp_path / "out" / "tags" / old_tag).exists()
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+
+
+def test_a_tag_whose_url_an_alias_has_fails_as_a_clean_build_does(tmp_path: Path) -> None:
+    site = small_site(tmp_path / "site")
+    first, second = sorted(site.briefings)[:2]
+    site.briefings[first]["shown"] = "aliases: [/tags/clash/]\n"
+    site.write_briefing(first)
+    live = BuildCache()
+    build_site(site.root, tmp_path / "out", cache=live, search=False)
+    site.briefings[second]["tag"] = "clash"
+    site.write_briefing(second)
+    with pytest.raises(ContentError) as failed:
+        build_site(site.root, tmp_path / "out", cache=live, search=False)
+    with pytest.raises(ContentError) as clean:
+        build_site(site.root, tmp_path / "clean", search=False)
+    assert failed.value.report == clean.value.report
+    assert "/tags/clash/" in str(clean.value.report.diagnostics)
 
 
 def test_a_suggestion_moves_with_the_lines_above_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

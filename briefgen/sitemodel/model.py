@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -62,20 +62,26 @@ class SiteModel:
                        places: Mapping[str, tuple[int, int | None]]) -> SiteModel:
         """This model with briefings replaced where they stand (`places`), each by source
         with its body, for edits that leave its shape as it was: the same briefings in
-        the same order, entities, tags, relations and undeclared mentions (the caller
-        checks). Its digests are this model's but for the replaced briefings'."""
+        the same order, entities, relations and undeclared mentions (the caller
+        checks); only their tags may differ, and then the tag indexes are made again.
+        Its digests are this model's but for the replaced briefings'."""
         linked_items, published = list(self.linked.briefings), list(self.briefings)
         changed: list[int] = []
+        retagged = False
         for source, (item, _) in edits.items():
             index, position = places[source]
             linked_items[index] = item
             if position is not None:
+                retagged = retagged or item.briefing.tags != published[position].briefing.tags
                 published[position] = item
                 changed.append(position)
         bodies = {**self.bodies, **{source: body for source, (_, body) in edits.items()}}
         model = dataclasses.replace(
             self, linked=dataclasses.replace(self.linked, briefings=tuple(linked_items)),
             briefings=tuple(published), bodies=bodies)
+        if retagged:
+            by_tag, tag_names, tag_slugs = tag_indexes(published)
+            model = dataclasses.replace(model, by_tag=by_tag, tag_names=tag_names, tag_slugs=tag_slugs)
         model.digests.inherit(self.digests, changed)
         return model
 
@@ -230,9 +236,6 @@ def build_model(linked: Linked, bodies: Mapping[str, RenderedBody],
     published = newest_first(b for b in linked.briefings if drafts or not b.briefing.draft)
     by_actor: dict[str, list[int]] = {}
     by_country: dict[str, list[int]] = {}
-    by_tag: dict[str, list[int]] = {}
-    tag_forms: dict[str, set[str]] = {}
-    tag_slugs: dict[str, str] = {}
     also_mentioned: dict[EntityRef, list[int]] = {}
     for index, item in enumerate(published):
         for entity in unlinked[item.briefing.source]:
@@ -241,6 +244,32 @@ def build_model(linked: Linked, bodies: Mapping[str, RenderedBody],
             by_actor.setdefault(actor, []).append(index)
         for country in item.countries:
             by_country.setdefault(country, []).append(index)
+    by_tag, tag_names, tag_slugs = tag_indexes(published)
+    return SiteModel(
+        linked=linked,
+        briefings=tuple(published),
+        bodies=bodies,
+        by_actor={k: tuple(v) for k, v in sorted(by_actor.items())},
+        by_country={k: tuple(v) for k, v in sorted(by_country.items())},
+        by_tag=by_tag,
+        tag_names=tag_names,
+        tag_slugs=tag_slugs,
+        also_mentioned={k: tuple(v) for k, v in sorted(also_mentioned.items())},
+        related=revise("related", digest(b"related", data_digest([entity_keys(item) for item in published])),
+                       lambda earlier: revise_related(published, earlier, workers=workers)).related,
+        co_actors=co_actors(published),
+        relations=tuple(build_relations(published)),
+    )
+
+
+def tag_indexes(published: Sequence[ResolvedBriefing]) -> tuple[
+        dict[str, tuple[int, ...]], dict[str, str], dict[str, str]]:
+    """The positions of the briefings under each tag slug, each slug's name (the first of
+    its spellings in code-point order) and each spelling's slug."""
+    by_tag: dict[str, list[int]] = {}
+    tag_forms: dict[str, set[str]] = {}
+    tag_slugs: dict[str, str] = {}
+    for index, item in enumerate(published):
         for tag in item.briefing.tags:
             slug = tag_slugs.get(tag)
             if slug is None:
@@ -249,21 +278,8 @@ def build_model(linked: Linked, bodies: Mapping[str, RenderedBody],
             if not tagged or tagged[-1] != index:  # two spellings of one tag on one briefing
                 tagged.append(index)
             tag_forms.setdefault(slug, set()).add(tag)
-    return SiteModel(
-        linked=linked,
-        briefings=tuple(published),
-        bodies=bodies,
-        by_actor={k: tuple(v) for k, v in sorted(by_actor.items())},
-        by_country={k: tuple(v) for k, v in sorted(by_country.items())},
-        by_tag={k: tuple(v) for k, v in sorted(by_tag.items())},
-        tag_names={slug: min(forms) for slug, forms in sorted(tag_forms.items())},
-        tag_slugs=tag_slugs,
-        also_mentioned={k: tuple(v) for k, v in sorted(also_mentioned.items())},
-        related=revise("related", digest(b"related", data_digest([entity_keys(item) for item in published])),
-                       lambda earlier: revise_related(published, earlier, workers=workers)).related,
-        co_actors=co_actors(published),
-        relations=tuple(build_relations(published)),
-    )
+    return ({k: tuple(v) for k, v in sorted(by_tag.items())},
+            {slug: min(forms) for slug, forms in sorted(tag_forms.items())}, tag_slugs)
 
 
 def newest_first(items: Iterable[ResolvedBriefing]) -> list[ResolvedBriefing]:

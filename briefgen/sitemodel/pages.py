@@ -28,7 +28,7 @@ def lay_out(model: SiteModel) -> tuple[Layout, tuple[PageSpec, ...], list[Diagno
         *_briefings(layout),
         *_actors(layout),
         *_countries(layout),
-        *_tags(layout),
+        *tag_pages(layout),
         *relation_pages(layout),
         *_plain_pages(model),
         PageSpec(urls.SEARCH, "search.html", {"page_title": "Search"}),
@@ -58,11 +58,15 @@ class Layout:
     def reshape(self, model: SiteModel, changed: Iterable[int],
                 pages: Sequence[PageSpec]) -> tuple[PageSpec, ...]:
         """The `pages` laid out from this layout, for `model`: one of the same shape but
-        for the briefings at `changed` (`SiteModel.with_briefings`). From now on
-        every page reads `model`, and their cards change in place, on every list
-        that shows them; only their own pages are new specs (their sitemap dates and
-        the line of their slug may move). What was laid out from this layout before
-        is stale after the call."""
+        for the briefings at `changed` (`SiteModel.with_briefings`), whose tags may
+        differ. From now on every page reads `model`, and their cards change in
+        place, on every list that shows them; only their own pages are new specs
+        (their sitemap dates and the line of their slug may move), and the tag pages
+        when the tags changed (`tag_pages`: laid out again, the site's URLs checked
+        by the caller). What was laid out from this layout before is stale after
+        the call."""
+        retagged = self.model.tag_names != model.tag_names or self.model.by_tag != model.by_tag
+        tagged = {page.url for page in tag_pages(self)} if retagged else set()
         self.model = self.links.model = model
         self.inputs.reshape(model)
         if self._at is None:
@@ -76,6 +80,10 @@ class Layout:
             index = self._at[urls.briefing_url(model.linked.config, item.briefing)]
             reshaped[index] = dataclasses.replace(reshaped[index], line=item.briefing.slug_line,
                                                   lastmod=_lastmod(item.briefing))
+        if retagged:
+            reshaped = sorted([*(page for page in reshaped if page.url not in tagged), *tag_pages(self)],
+                              key=lambda page: page.url)
+            self._at = None
         return tuple(reshaped)
 
 
@@ -280,8 +288,10 @@ def _country_context(layout: Layout, country: Country, actors: list[str], pairs:
     }
 
 
-def _tags(layout: Layout) -> Iterator[PageSpec]:
-    model, card_list, inputs = layout.model, layout.cards, layout.inputs
+def tag_pages(layout: Layout, model: SiteModel | None = None) -> Iterator[PageSpec]:
+    """The tags index and each tag's list, for the layout's model (or `model`, when only
+    their URLs are wanted: what they show is made from the layout's)."""
+    model, card_list, inputs = model or layout.model, layout.cards, layout.inputs
     yield PageSpec(urls.TAGS, "tags.html", {
         "page_title": "Tags",
         "tags": [
