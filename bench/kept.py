@@ -33,6 +33,13 @@ EDITS: dict[str, Callable[[str, int], str]] = {
                                       count=1, flags=re.M),
     "paragraph": lambda text, n: f"{text.rstrip()}\n\nAn added paragraph, number {n}.\n",
     "new tag": lambda text, n: re.sub(r"^tags: \[", f"tags: [bench-{n}, ", text, count=1, flags=re.M),
+    "other tags": lambda text, n: re.sub(r"^tags: .*$", f"tags: [{['climate', 'energy'][n % 2]}]", text,
+                                         count=1, flags=re.M),
+    "fewer actors": lambda text, n: re.sub(r"^actors: \[[^,\]]*, ", "actors: [", text, count=1, flags=re.M),
+    "relation": lambda text, n: re.sub(r"^    status: \w+", f"    status: {['strained', 'neutral'][n % 2]}",
+                                       text, count=1, flags=re.M),
+    "new date": lambda text, n: re.sub(r"^date: .*$", f"date: 2019-0{1 + n % 9}-1{n % 10}", text,
+                                       count=1, flags=re.M),
 }
 
 

@@ -13,7 +13,7 @@ import contextlib
 import functools
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +32,7 @@ from briefgen.config import CONFIG_FILE, SiteConfig, is_absolute_url, load_confi
 from briefgen.content import load_content
 from briefgen.content.loader import CONTENT_DIR
 from briefgen.diagnostics import Diagnostic, Report, error, warning
-from briefgen.entities import build_registry
+from briefgen.entities import EntityRef, build_registry
 from briefgen.errors import ContentError, UsageError
 from briefgen.kept import Reshaped, keep_site, reshape
 from briefgen.markdown import render_bodies
@@ -75,6 +75,8 @@ class LoadedSite:
     report: Report
     feeds: tuple[FeedSource, ...]
     layout: Layout  # what the pages read their model through (for `kept`)
+    unlinked: Mapping[str, list[EntityRef]]  # each briefing's undeclared mentions (for `kept`)
+    drafts: bool  # drafts are published
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
     except BaseException:
         model.digests.stop()
         raise
-    return LoadedSite(config, model, pages, Report.of(diagnostics), tuple(feeds), layout)
+    return LoadedSite(config, model, pages, Report.of(diagnostics), tuple(feeds), layout, unlinked, drafts)
 
 
 def base_url_problems(config: SiteConfig, *, publishing: bool) -> list[Diagnostic]:
@@ -300,10 +302,15 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
 
 def _reshaped_site(reshaped: Reshaped) -> LoadedSite:
     """The kept site with its model and report reshaped (`kept.reshape`): its pages read
-    the new model from now on (`Layout.reshape`); the kept site is stale after this."""
+    the new model from now on (`Layout.reshape`), or the pages laid out anew for it
+    (`Reshaped.laid_out`); the kept site is stale after this."""
     kept, model = reshaped.kept.site, reshaped.model
-    pages = kept.layout.reshape(model, reshaped.changed, kept.pages)
-    return LoadedSite(kept.config, model, pages, reshaped.report, tuple(feed_sources(model)), kept.layout)
+    if reshaped.laid_out is not None:
+        layout, pages = reshaped.laid_out
+    else:
+        layout, pages = kept.layout, kept.layout.reshape(model, reshaped.changed, kept.pages)
+    return LoadedSite(kept.config, model, pages, reshaped.report, tuple(feed_sources(model)), layout,
+                      reshaped.unlinked, kept.drafts)
 
 
 def _patched(patched: Patched, started: float) -> BuildResult:

@@ -1,31 +1,38 @@
-"""Edits that keep the site's shape, built from the site a long-lived build keeps.
+"""Edits that keep every briefing in its place, built from the site a long-lived build keeps.
 
 Most saves in the preview server change only what a briefing shows of
 itself: its title, summary, sources, `updated` date, a front-matter field
-of the site's own, or its prose. The shape of
-the site model stays as it was (the same briefings in the same order, with
-the same entities, tags, relations, aliases and undeclared mentions), so
-the pages, their lists and the related briefings stay the same too. A
-long-lived build (one with a cache kept in memory) keeps the site it last
-built, and what the digest of each page read of its briefings (`KeptSite`).
-After such an edit the build replaces the changed briefings in the kept
-model instead of loading, resolving, rendering and indexing everything
-again, and neither digests nor makes the pages that read none of them.
+of the site's own, its tags, or its prose. The shape of the site model
+stays as it was (the same briefings in the same order, with the same
+entities, relations, aliases and undeclared mentions), so the pages, their
+lists and the related briefings stay the same too, but for the tag pages
+when tags changed (tags enter no related list). A long-lived build (one
+with a cache kept in memory) keeps the site it last built, and what the
+digest of each page read of its briefings (`KeptSite`). After such an edit
+the build replaces the changed briefings in the kept model instead of
+loading, resolving, rendering and indexing everything again, lays out the
+tag pages again if it must, and neither digests nor makes the other pages
+that read none of the changed briefings.
+
+An edit of what the model indexes (declared entities, relations, aliases,
+undeclared mentions) that keeps every briefing in its place (the same
+slug, date and draft state) is re-indexed instead (`_reindexed`): the
+model's indexes are made again from the kept content, its pages laid out
+anew, and every page but the briefing pages that read none of the changed
+briefings and kept their related ones is digested.
 
 The kept site is used only when:
 
 - nothing but briefing files changed (the same files; the same templates,
   site.yaml, static files, entity files, theme, options and version);
-- each changed briefing parses to the record it had but for its title,
-  summary, sources, `updated` date, other front matter (`extra`), body,
-  tags, and the lines its fields stand on, with the same diagnostics; its
-  names resolve to the same entities, with no problem, and it had no problem
-  either (one would say a line that may have moved);
-- when tags changed, no tag page takes a URL that another page, a feed or an
-  alias has (tags enter no related list: only the tag pages, laid out
-  again, and the pages that show the briefing change);
-- its body, rendered again, names the same undeclared entities (the
-  suggestions to declare them are made again: they say on which line).
+- each changed briefing parses, with the same diagnostics, to the record it
+  had but for what it shows of itself, what the model indexes of it and
+  the lines its fields stand on; its names resolve with no problem, and it
+  had no problem either (one would say a line that may have moved); the
+  suggestions to declare what its body names are made again (they say on
+  which line);
+- no briefing moves and no URL is claimed twice (by tag pages, or by pages
+  laid out anew, and another page, a feed or an alias).
 
 Any doubt takes the full build, which keeps its site anew; a failed build
 keeps none. Only pages digested in the build's own process tell what they
@@ -36,27 +43,29 @@ digested again.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from briefgen import urls
 from briefgen.cache import BuildCache, RecordEntry
 from briefgen.config import SiteConfig
 from briefgen.content.loader import read_record, record_digest
 from briefgen.content.models import Briefing, RelationStatement
 from briefgen.diagnostics import Diagnostic, Report
-from briefgen.entities import Registry
+from briefgen.entities import EntityRef, Registry
 from briefgen.frontmatter import Located
 from briefgen.markdown import RenderedBody
 from briefgen.markdown.bodies import body_renderer, body_request
-from briefgen.prose_edit import MOST_FILES, InputScan, read_steady
+from briefgen.prose_edit import BRIEFING_TEMPLATE, MOST_FILES, InputScan, read_steady
 from briefgen.publish import SHOWS_BRIEFINGS
 from briefgen.resolve import ResolvedBriefing, resolve_briefing
-from briefgen.sitemodel import SiteModel
+from briefgen.sitemodel import PageSpec, SiteModel, build_model
 from briefgen.sitemodel.discovery import alias_problems, claimed_urls
+from briefgen.sitemodel.feeds import feed_sources
 from briefgen.sitemodel.model import Remembered, briefing_suggestions, undeclared
-from briefgen.sitemodel.pages import tag_pages
+from briefgen.sitemodel.pages import Layout, lay_out, tag_pages
 from briefgen.urls import feed_url, output_path
 
 if TYPE_CHECKING:  # the build imports this module: only its type is needed here
@@ -109,14 +118,17 @@ def keep_site(inputs: InputScan, site: LoadedSite, reads: Mapping[str, frozenset
 class Settled:
     """The outputs a reshaped build leaves as they are (`output.plan_outputs`): the pages
     known to read none of the changed briefings, and the site-wide files made of the
-    site's shape alone."""
+    site's shape alone; of a re-indexed site (`_reindexed`), only the pages of `only`
+    (the briefing pages whose related briefings stayed) that read none of them."""
 
-    def __init__(self, kept: KeptSite, touched: set[str]) -> None:
-        self.kept, self.touched = kept, touched
+    def __init__(self, kept: KeptSite, touched: set[str], only: Container[str] | None = None) -> None:
+        self.kept, self.touched, self.only = kept, touched, only
 
     def __contains__(self, path: object) -> bool:
         if path in self.touched:
             return False
+        if self.only is not None:
+            return path in self.only and path in self.kept.reads
         if path in self.kept.reads:
             return True
         return path not in self.kept.made and path not in SHOWS_BRIEFINGS
@@ -131,6 +143,8 @@ class Reshaped:
     report: Report
     settled: Settled
     retagged: bool  # the tags changed: so did the tag pages (`_tag_pages_before_and_after`)
+    unlinked: Mapping[str, list[EntityRef]]  # each briefing's undeclared mentions
+    laid_out: tuple[Layout, tuple[PageSpec, ...]] | None = None  # re-indexed: laid out anew
 
 
 def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None:
@@ -151,6 +165,8 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
     renderer = functools.cache(functools.partial(body_renderer, linked.config,
                                                  linked.registry.surface_forms()))
     edits: dict[str, tuple[ResolvedBriefing, RenderedBody]] = {}
+    indexed = False  # an edit changed what the model indexes: its entities, relations, aliases
+    unlinked = dict(kept.site.unlinked)
     was: set[Diagnostic] = set()
     now: list[Diagnostic] = []
     for path in candidates:
@@ -161,16 +177,21 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
         edit = _edit(root, path, item, body, cache, renderer, linked.registry, linked.config)
         if edit is None:
             return None
-        if edit[0] is not item:
-            edits[path] = edit
-            named = undeclared(item, body)
+        new_item, new_body, reindex = edit
+        if new_item is not item:
+            edits[path] = new_item, new_body
+            named = unlinked[path]
             suggested = briefing_suggestions(linked, item, body, named)
             if any(d.path == path and d not in suggested for d in kept.site.report.diagnostics):
                 return None  # others may say lines that moved
             was.update(suggested)
-            now += briefing_suggestions(linked, *edit, named)
+            unlinked[path] = undeclared(new_item, new_body)
+            indexed = indexed or reindex or unlinked[path] != named
+            now += briefing_suggestions(linked, new_item, new_body, unlinked[path])
     changed = [position for path in edits if (position := kept.places[path][1]) is not None]
     report = Report.of([*(d for d in kept.site.report.diagnostics if d not in was), *now])
+    if indexed:
+        return _reindexed(kept, edits, unlinked, changed, cache, tuple(candidates), report)
     edited = model.with_briefings(edits, kept.places)
     touched = kept.readers_of(changed)
     retagged = edited.by_tag != model.by_tag or edited.tag_names != model.tag_names
@@ -179,7 +200,42 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
         if tagged is None:
             return None
         touched |= tagged
-    return Reshaped(kept, edited, tuple(candidates), tuple(changed), report, Settled(kept, touched), retagged)
+    return Reshaped(kept, edited, tuple(candidates), tuple(changed), report, Settled(kept, touched), retagged,
+                    unlinked)
+
+
+def _reindexed(kept: KeptSite, edits: Mapping[str, tuple[ResolvedBriefing, RenderedBody]],
+               unlinked: Mapping[str, list[EntityRef]], changed: list[int], cache: BuildCache,
+               read: tuple[str, ...], report: Report) -> Reshaped | None:
+    """The kept site with edits that keep every briefing in its place but change what
+    the model indexes (entities, relations, aliases, undeclared mentions): the model's
+    indexes made again from the kept content (the related briefings revised), and its
+    pages laid out anew. Its digests are the kept model's but for the edited briefings';
+    only the briefing pages whose related briefings stayed and that read none of the
+    edited ones are settled, every other page is digested. None when a briefing moved
+    or a URL is claimed twice (the full build says which)."""
+    model = kept.site.model
+    linked = model.linked
+    items = list(linked.briefings)
+    for path, (item, _) in edits.items():
+        items[kept.places[path][0]] = item
+    bodies = {**model.bodies, **{path: body for path, (_, body) in edits.items()}}
+    edited = build_model(replace(linked, briefings=tuple(items)), bodies, unlinked, drafts=kept.site.drafts,
+                         revise=cache.revise, workers=1)
+    if edited.places() != kept.places:
+        return None
+    edited.digests.inherit(model.digests, changed)
+    layout, pages, problems = lay_out(edited)
+    feeds = (feed_url(feed.page_url) for feed in feed_sources(edited))
+    if problems or alias_problems(edited, claimed_urls(pages, feeds)):
+        return None
+    stayed = {output_path(page.url) for page in pages
+              if page.source in kept.places and page.template == BRIEFING_TEMPLATE}
+    moved = {output_path(urls.briefing_url(linked.config, item.briefing))
+             for position, item in enumerate(edited.briefings)
+             if edited.related[position] != model.related[position]}
+    settled = Settled(kept, kept.readers_of(changed) | moved, stayed)
+    return Reshaped(kept, edited, read, tuple(changed), report, settled, True, unlinked, (layout, pages))
 
 
 def _tag_pages_before_and_after(kept: KeptSite, model: SiteModel) -> set[str] | None:
@@ -203,15 +259,17 @@ def _tag_pages_before_and_after(kept: KeptSite, model: SiteModel) -> set[str] | 
 _DISPLAYED = ("title", "summary", "sources", "updated", "extra", "body", "body_line", "digest", "tags")
 
 
-def _same_shape(record: Briefing, old: Briefing) -> bool:
-    """Whether `record` is `old` but for what it shows of itself alone, and for where its
-    front matter stands (lines shift when a line is added above)."""
+def _same_place(record: Briefing, old: Briefing) -> bool | None:
+    """None when `record` is not `old` but for what it shows of itself, what the model
+    indexes of it and where its front matter stands (lines shift when a line is added
+    above): its slug, date or draft state changed (it would move). Else whether the
+    model indexes the same of it: the same entities, relations and aliases."""
+    unshaped = (*_DISPLAYED, *_LOCATED, "relations", "slug_line")
+    if replace(record, **{name: getattr(old, name) for name in unshaped}) != old:
+        return None
     if any(_texts(getattr(record, name)) != _texts(getattr(old, name)) for name in _LOCATED):
         return False
-    if list(map(_statement, record.relations)) != list(map(_statement, old.relations)):
-        return False
-    unshaped = (*_DISPLAYED, *_LOCATED, "relations", "slug_line")
-    return replace(record, **{name: getattr(old, name) for name in unshaped}) == old
+    return list(map(_statement, record.relations)) == list(map(_statement, old.relations))
 
 
 _LOCATED = ("actors", "countries", "aliases")
@@ -227,9 +285,10 @@ def _statement(statement: RelationStatement) -> tuple[list[str], str | None, str
 
 def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cache: BuildCache,
           make_renderer: Callable[[], Any], registry: Registry,
-          config: SiteConfig) -> tuple[ResolvedBriefing, RenderedBody] | None:
-    """The briefing of `path` as it is now, with its body, when it keeps the shape of `item`
-    (`item` itself when its bytes did not change); None when it does not."""
+          config: SiteConfig) -> tuple[ResolvedBriefing, RenderedBody, bool] | None:
+    """The briefing of `path` as it is now, with its body, and whether the model must index
+    it again (`_same_place`), when it keeps the place of `item` (`item` itself when its
+    bytes did not change); None when it does not, or it has a problem."""
     read = read_steady(root / path)
     if read is None:
         return None
@@ -240,11 +299,12 @@ def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cac
         return None
     if record_digest("briefings", raw) == old.digest == cached.digest:
         cache.set_record(path, replace(cached, size=before[0], mtime_ns=before[1]))
-        return item, body  # touched, not changed
+        return item, body, False  # touched, not changed
     record, diagnostics = read_record("briefings", path, raw)
     if not isinstance(record, Briefing) or diagnostics != cached.value[1]:
         return None
-    if not _same_shape(record, old):
+    same = _same_place(record, old)
+    if same is None:
         return None
     new_body = body
     if record.body != old.body:
@@ -256,7 +316,7 @@ def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cac
         cache.set_checked(key, renderer.matcher.fingerprint)
         cache.set_searched(key, made.searched)
     new_item, problems = resolve_briefing(record, registry, config)
-    if problems or undeclared(new_item, new_body) != undeclared(item, body):
+    if problems:
         return None
     cache.set_record(path, RecordEntry(before[0], before[1], record.digest, (record, diagnostics)))
-    return new_item, new_body
+    return new_item, new_body, not same

@@ -265,3 +265,28 @@ def test_a_file_put_back_as_it_was_with_another_edit_is_read_again(tmp_path: Pat
     build_site(site.root, tmp_path / "out", cache=live, search=False)
     build_site(site.root, tmp_path / "clean", search=False)
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+
+
+def test_declared_actors_index_the_kept_site_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other actors keep every briefing in its place: the model's indexes are made again
+    from the kept content and the pages laid out anew, and a briefing whose related
+    list now names the edited one shows it, though it read none of it before."""
+    site = small_site(tmp_path / "site", 14)
+    live = BuildCache()
+    build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
+    model = live.kept.site.model
+    sources = [item.briefing.source for item in model.briefings]
+    pairs = [(x, y) for x in range(len(sources)) for y in range(len(sources))
+             if x != y and x not in model.related[y] and model.briefings[y].actors]
+    assert pairs
+    x, y = pairs[0]
+    name = Path(sources[x]).stem
+    site.briefings[name]["actors"] = list(model.briefings[y].actors)
+    site.briefings[name]["countries"] = list(model.briefings[y].countries)
+    site.write_briefing(name)
+    loads = Counted(monkeypatch, build, "load_site")
+    result = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
+    assert loads.calls == 0 and result.reshaped
+    assert x in live.kept.site.model.related[y]  # now related, not read by its page before
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
