@@ -12,7 +12,7 @@ from briefgen.build import build_site, check_site, load_site
 from briefgen.content.models import Briefing
 from briefgen.diagnostics import Severity
 from briefgen.resolve import ResolvedBriefing
-from briefgen.sitemodel.related import _Finder, entity_keys, related_briefings, revise_related
+from briefgen.sitemodel.related import _Finder, _Reviser, entity_keys, related_briefings, revise_related
 from tests.conftest import ACTORS_AND_COUNTRIES, MakeSite, briefing
 
 
@@ -227,3 +227,19 @@ def test_a_new_briefing_has_the_related_briefings_of_few_others_found_again(
     state = revise_related(items, state, workers=1)  # counted in this process
     assert list(state.related) == naive_related(items)
     assert 0 in found and len(found) < 100  # the new one, and some that share an entity with it
+
+
+def test_other_entities_for_one_briefing_rescore_only_those_its_entities_reach(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    site = [(f"s{i:03d}", (f"e{i % 40}", f"e{40 + i % 7}")) for i in range(400)]
+    state = revise_related(_items(site), None)
+    rescored: set[int] = set()
+    ranked = _Reviser._ranked
+    monkeypatch.setattr(_Reviser, "_ranked", lambda self, mine, other: rescored.add(id(mine)) or ranked(
+        self, mine, other))
+    site[10] = (site[10][0], ("e3", "e41"))  # e10 and e43 before: four entities' weights move
+    items = _items(site)
+    state = revise_related(items, state, workers=1)  # counted in this process
+    assert list(state.related) == naive_related(items)
+    reached = sum(1 for _, keys in site if set(keys) & {"e3", "e41", "e10", "e43"})
+    assert 0 < len(rescored) <= reached < len(site) / 2

@@ -173,6 +173,10 @@ class _Reviser:
         if len(shown) < len(earlier):
             return None  # one of them changed or went
         mine = self.keys[position]
+        if not changed and all(drift.get(key) == 0.0 for key in mine):
+            # None of its weights moved, so no score of it did, and it meets no changed
+            # briefing: its related ones and their bound are as they were.
+            return tuple(shown), self.earlier.outside[old]
         ranked = sorted(self._ranked(mine, other) for other in shown)
         if [other for _, other in ranked] != shown:
             return None
