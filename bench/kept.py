@@ -4,13 +4,14 @@
 
 Builds SITE once with a cache kept in memory (one process, as the server
 does; SITE's own `.briefgen-cache/` is read first when there is one), then,
-for each kind of edit, edits a briefing in the middle of the list, waits out
-the two seconds in which an mtime proves nothing, rebuilds, and prints the
-median wall time with how the build went: `kept` (the kept site, reshaped:
+for each kind of edit, edits a briefing in the middle of the list (or copies
+it under a new name, or moves it out of the site), waits out the two seconds
+in which an mtime proves nothing, rebuilds, and prints the median wall time
+with how the build went: `kept` (the kept site, reshaped or re-indexed:
 `briefgen.kept`), `prose` (patched: `briefgen.prose_edit`) or `full`. Every
-edited file is put back as it was at the end; the process's peak memory is
-printed last. No browser: for the time from
-a save to the reloaded page, see bench/serve_latency.py.
+edited file is put back as it was at the end, copies removed; the process's
+peak memory is printed last. No browser: for the time from a save to the
+reloaded page, see bench/serve_latency.py.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import random
 import re
 import resource
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +45,11 @@ EDITS: dict[str, Callable[[str, int], str]] = {
 }
 
 
+# Edits of the file set: a copy of the briefing under a new name (a new slug, the same
+# date), or the briefing moved out of the site. Put back at the end, as the others are.
+FILE_EDITS = ("new briefing", "deleted briefing")
+
+
 def how(result: BuildResult) -> str:
     return "prose" if result.prose_edit else "kept" if result.reshaped else "full"
 
@@ -63,26 +70,39 @@ def main() -> int:
     print(f"first build: {time.perf_counter() - started:.2f} s ({first.pages} pages)")
     files = sorted((site / "content" / "briefings").glob("*.md"))
     originals: dict[Path, str] = {}
+    created: list[Path] = []
+    aside = Path(tempfile.mkdtemp(prefix=".bench-kept-", dir=site))  # beside content/: not an input
     try:
-        for kind, edit in EDITS.items():
+        for kind in [*EDITS, *FILE_EDITS]:
             seconds, ways = [], set()
             for run in range(args.runs):
                 file = files[(len(files) // 2 + run) % len(files)]
                 text = originals.setdefault(file, file.read_text(encoding="utf-8"))
                 if kind == "summary" and re.search(r"^summary:", text, flags=re.M):
                     continue  # it has one: a second would be an error
-                file.write_text(edit(text, random.randrange(10**9)), encoding="utf-8")
+                if kind == "new briefing":
+                    created.append(file.with_name(f"{file.stem}-bench-{run}.md"))
+                    created[-1].write_text(text, encoding="utf-8")
+                elif kind == "deleted briefing":
+                    file.rename(aside / file.name)
+                else:
+                    file.write_text(EDITS[kind](text, random.randrange(10**9)), encoding="utf-8")
                 time.sleep(2.1)
                 started = time.perf_counter()
                 result = rebuild()
                 seconds.append(time.perf_counter() - started)
                 ways.add(how(result))
             if not seconds:
-                print(f"{kind:10s} not measured: the briefings edited have a summary already")
+                print(f"{kind:16s} not measured: the briefings edited have a summary already")
                 continue
-            print(f"{kind:10s} median {statistics.median(seconds):6.3f} s  "
+            print(f"{kind:16s} median {statistics.median(seconds):6.3f} s  "
                   f"({', '.join(f'{s:.3f}' for s in seconds)}; {'/'.join(sorted(ways))})")
     finally:
+        for moved in aside.iterdir():
+            moved.rename(site / "content" / "briefings" / moved.name)
+        aside.rmdir()
+        for file in created:
+            file.unlink(missing_ok=True)
         for file, text in originals.items():
             file.write_text(text, encoding="utf-8")
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

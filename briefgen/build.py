@@ -289,8 +289,9 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
         outputs = {**written.files, **{f"{SEARCH_DIR}/{path}": state for path, state in index.items()}}
         cache.set_outcome(stamp, outputs, (len(site.pages), site.report.diagnostics, warnings))
         if inputs is not None:
+            kept_shape = reshaped is not None and reshaped.laid_out is None
             cache.manifest.prose = (prose_state_after(prose, cache, reshaped.read)
-                                    if reshaped is not None and isinstance(prose, ProseState)
+                                    if kept_shape and reshaped is not None and isinstance(prose, ProseState)
                                     else prose_state(inputs, cache, site, plan))
         if keeping and inputs is not None and reads is not None and remembered is not None:
             cache.kept = keep_site(inputs, site, reads, remembered, reshaped)

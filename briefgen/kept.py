@@ -1,4 +1,4 @@
-"""Edits that keep every briefing in its place, built from the site a long-lived build keeps.
+"""Edits of a few briefings, built from the site a long-lived build keeps.
 
 Most saves in the preview server change only what a briefing shows of
 itself: its title, summary, sources, `updated` date, a front-matter field
@@ -15,24 +15,25 @@ tag pages again if it must, and neither digests nor makes the other pages
 that read none of the changed briefings.
 
 An edit of what the model indexes (declared entities, relations, aliases,
-undeclared mentions) that keeps every briefing in its place (the same
-slug, date and draft state) is re-indexed instead (`_reindexed`): the
-model's indexes are made again from the kept content, its pages laid out
-anew, and every page but the briefing pages that read none of the changed
-briefings and kept their related ones is digested.
+undeclared mentions), or of where briefings stand (a briefing added,
+deleted, renamed or redated), is re-indexed instead (`_reindexed`): the
+model's indexes are made again from the kept content with the edits, its
+pages laid out anew, and every page but the briefing pages that read none
+of the changed briefings and kept their related ones is digested. What
+those pages read moves with their briefings' positions.
 
 The kept site is used only when:
 
-- nothing but briefing files changed (the same files; the same templates,
-  site.yaml, static files, entity files, theme, options and version);
-- each changed briefing parses, with the same diagnostics, to the record it
-  had but for what it shows of itself, what the model indexes of it and
-  the lines its fields stand on; its names resolve with no problem, and it
-  had no problem either (one would say a line that may have moved); the
-  suggestions to declare what its body names are made again (they say on
-  which line);
-- no briefing moves and no URL is claimed twice (by tag pages, or by pages
-  laid out anew, and another page, a feed or an alias).
+- nothing but briefing files changed, and at most `MOST_FILES` of them (the
+  same templates, site.yaml, static files, entity files, theme, options and
+  version);
+- each changed briefing parses, with the diagnostics it had, and resolves
+  with no problem, and it had no problem either (one would say a line that
+  may have moved); a new one parses and resolves with no diagnostic at all;
+  the suggestions to declare what their bodies name are made again (they
+  say on which line);
+- no URL is claimed twice (by tag pages, or by pages laid out anew, and
+  another page, a feed or an alias).
 
 Any doubt takes the full build, which keeps its site anew; a failed build
 keeps none. Only pages digested in the build's own process tell what they
@@ -58,7 +59,7 @@ from briefgen.entities import EntityRef, Registry
 from briefgen.frontmatter import Located
 from briefgen.markdown import RenderedBody
 from briefgen.markdown.bodies import body_renderer, body_request
-from briefgen.prose_edit import BRIEFING_TEMPLATE, MOST_FILES, InputScan, read_steady
+from briefgen.prose_edit import MOST_FILES, InputScan, read_steady
 from briefgen.publish import SHOWS_BRIEFINGS
 from briefgen.resolve import ResolvedBriefing, resolve_briefing
 from briefgen.sitemodel import PageSpec, SiteModel, build_model
@@ -107,6 +108,12 @@ def keep_site(inputs: InputScan, site: LoadedSite, reads: Mapping[str, frozenset
     if reshaped is None:
         return KeptSite(inputs, site, dict(reads), site.model.places(), made, remembered)
     earlier = reshaped.kept
+    if reshaped.moved is not None:  # laid out anew: the pages not digested read what they read then
+        moved = reshaped.moved
+        carried = {path: frozenset(moved[position] for position in read)
+                   for path, read in earlier.reads.items()
+                   if path in made and path not in reads and all(position in moved for position in read)}
+        return KeptSite(inputs, site, {**carried, **reads}, site.model.places(), made, remembered)
     if reshaped.retagged:  # tag pages may have come or gone
         kept = {path: read for path, read in {**earlier.reads, **reads}.items() if path in made}
         return KeptSite(inputs, site, kept, earlier.places, made, remembered)
@@ -145,19 +152,21 @@ class Reshaped:
     retagged: bool  # the tags changed: so did the tag pages (`_tag_pages_before_and_after`)
     unlinked: Mapping[str, list[EntityRef]]  # each briefing's undeclared mentions
     laid_out: tuple[Layout, tuple[PageSpec, ...]] | None = None  # re-indexed: laid out anew
+    moved: Mapping[int, int] | None = None  # re-indexed: each kept briefing's position, then -> now
 
 
 def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None:
     """The kept model with the edited briefings replaced, when every edit keeps the site's
-    shape (see the module); else None. The cache learns the new records and bodies."""
+    shape, or the kept site re-indexed for them (see the module); else None. The cache
+    learns the new records and bodies."""
     kept = cache.kept
     if not isinstance(kept, KeptSite) or kept.inputs.frame != inputs.frame:
         return None
-    if kept.inputs.briefings.keys() != inputs.briefings.keys():
-        return None
+    read_then = kept.inputs.briefings
     candidates = [path for path, found in inputs.briefings.items()
-                  if found != kept.inputs.briefings[path] or cache.is_racy(found[1])]
-    if not candidates or len(candidates) > MOST_FILES:
+                  if found != read_then.get(path) or cache.is_racy(found[1])]
+    deleted = [path for path in read_then if path not in inputs.briefings]
+    if not (candidates or deleted) or len(candidates) + len(deleted) > MOST_FILES:
         return None
     model = kept.site.model
     linked = model.linked
@@ -165,19 +174,25 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
     renderer = functools.cache(functools.partial(body_renderer, linked.config,
                                                  linked.registry.surface_forms()))
     edits: dict[str, tuple[ResolvedBriefing, RenderedBody]] = {}
-    indexed = False  # an edit changed what the model indexes: its entities, relations, aliases
+    change = SHOWN  # the most any edit changes
     unlinked = dict(kept.site.unlinked)
     was: set[Diagnostic] = set()
     now: list[Diagnostic] = []
     for path in candidates:
         place = kept.places.get(path)
-        if place is None:
-            return None
+        if place is None:  # a new briefing
+            added = _added(root, path, cache, renderer, linked.registry, linked.config)
+            if path in read_then or added is None:
+                return None
+            edits[path], change = added, MOVED
+            unlinked[path] = undeclared(*added)
+            now += briefing_suggestions(linked, *added, unlinked[path])
+            continue
         item, body = linked.briefings[place[0]], model.bodies[path]
         edit = _edit(root, path, item, body, cache, renderer, linked.registry, linked.config)
         if edit is None:
             return None
-        new_item, new_body, reindex = edit
+        new_item, new_body, changes = edit
         if new_item is not item:
             edits[path] = new_item, new_body
             named = unlinked[path]
@@ -186,12 +201,20 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
                 return None  # others may say lines that moved
             was.update(suggested)
             unlinked[path] = undeclared(new_item, new_body)
-            indexed = indexed or reindex or unlinked[path] != named
+            change = max(change, changes, INDEXED if unlinked[path] != named else SHOWN)
             now += briefing_suggestions(linked, new_item, new_body, unlinked[path])
+    for path in deleted:
+        if path not in kept.places:
+            return None
+        del unlinked[path]
+        cache.drop_record(path)
+        change = MOVED
+    gone = set(deleted)
+    report = Report.of([*(d for d in kept.site.report.diagnostics if d not in was and d.path not in gone),
+                        *now])
+    if change != SHOWN:
+        return _reindexed(kept, edits, gone, unlinked, cache, tuple(candidates), report)
     changed = [position for path in edits if (position := kept.places[path][1]) is not None]
-    report = Report.of([*(d for d in kept.site.report.diagnostics if d not in was), *now])
-    if indexed:
-        return _reindexed(kept, edits, unlinked, changed, cache, tuple(candidates), report)
     edited = model.with_briefings(edits, kept.places)
     touched = kept.readers_of(changed)
     retagged = edited.by_tag != model.by_tag or edited.tag_names != model.tag_names
@@ -204,38 +227,53 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
                     unlinked)
 
 
-def _reindexed(kept: KeptSite, edits: Mapping[str, tuple[ResolvedBriefing, RenderedBody]],
-               unlinked: Mapping[str, list[EntityRef]], changed: list[int], cache: BuildCache,
-               read: tuple[str, ...], report: Report) -> Reshaped | None:
-    """The kept site with edits that keep every briefing in its place but change what
-    the model indexes (entities, relations, aliases, undeclared mentions): the model's
-    indexes made again from the kept content (the related briefings revised), and its
-    pages laid out anew. Its digests are the kept model's but for the edited briefings';
-    only the briefing pages whose related briefings stayed and that read none of the
-    edited ones are settled, every other page is digested. None when a briefing moved
-    or a URL is claimed twice (the full build says which)."""
+# What an edit of a briefing changes (`_edit`), by how much of the kept site it takes again.
+SHOWN = 0  # what it shows of itself: the kept model, reshaped (its tags may change the tag pages)
+INDEXED = 1  # what the model indexes of it, in its place: the kept site re-indexed
+MOVED = 2  # its place (its slug, date, draft state; or it came or went): re-indexed, every position anew
+
+
+def _reindexed(kept: KeptSite, edits: Mapping[str, tuple[ResolvedBriefing, RenderedBody]], gone: set[str],
+               unlinked: Mapping[str, list[EntityRef]], cache: BuildCache, read: tuple[str, ...],
+               report: Report) -> Reshaped | None:
+    """The kept site with edits that change what the model indexes (entities, relations,
+    aliases, undeclared mentions) or where briefings stand (briefings added, deleted,
+    renamed, redated): the model's indexes made again from the kept content with the
+    edits (the related briefings revised), its pages laid out anew. Its digests are
+    the kept model's, by briefing, but for the edited ones'; only the briefing pages
+    whose related briefings stayed and that read none of the edited or deleted ones
+    are settled, every other page is digested. None when a URL is claimed twice (the
+    full build says which)."""
     model = kept.site.model
     linked = model.linked
-    items = list(linked.briefings)
-    for path, (item, _) in edits.items():
-        items[kept.places[path][0]] = item
-    bodies = {**model.bodies, **{path: body for path, (_, body) in edits.items()}}
-    edited = build_model(replace(linked, briefings=tuple(items)), bodies, unlinked, drafts=kept.site.drafts,
+    items = {item.briefing.source: item for item in linked.briefings if item.briefing.source not in gone}
+    items.update((path, item) for path, (item, _) in edits.items())
+    bodies = {path: body for path, body in model.bodies.items() if path not in gone}
+    bodies.update((path, body) for path, (_, body) in edits.items())
+    content = tuple(item for _, item in sorted(items.items()))
+    edited = build_model(replace(linked, briefings=content), bodies, unlinked, drafts=kept.site.drafts,
                          revise=cache.revise, workers=1)
-    if edited.places() != kept.places:
-        return None
-    edited.digests.inherit(model.digests, changed)
     layout, pages, problems = lay_out(edited)
     feeds = (feed_url(feed.page_url) for feed in feed_sources(edited))
     if problems or alias_problems(edited, claimed_urls(pages, feeds)):
         return None
-    stayed = {output_path(page.url) for page in pages
-              if page.source in kept.places and page.template == BRIEFING_TEMPLATE}
-    moved = {output_path(urls.briefing_url(linked.config, item.briefing))
-             for position, item in enumerate(edited.briefings)
-             if edited.related[position] != model.related[position]}
-    settled = Settled(kept, kept.readers_of(changed) | moved, stayed)
-    return Reshaped(kept, edited, read, tuple(changed), report, settled, True, unlinked, (layout, pages))
+    then = {path: position for path, (_, position) in kept.places.items() if position is not None}
+    places = edited.places()
+    moved = {then[path]: position for path, (_, position) in places.items()
+             if position is not None and path in then}  # each kept briefing's position, then -> now
+    edited.digests.inherit(model.digests, [], {now: was for was, now in moved.items()
+                                               if model.briefings[was].briefing.source not in edits})
+    stayed = set[str]()
+    for was, now in moved.items():
+        source = edited.briefings[now].briefing.source
+        before = [model.briefings[other].briefing.source for other in model.related[was]]
+        after = [edited.briefings[other].briefing.source for other in edited.related[now]]
+        if source not in edits and before == after:
+            stayed.add(output_path(urls.briefing_url(linked.config, edited.briefings[now].briefing)))
+    touched = kept.readers_of(then[path] for path in [*edits, *gone] if path in then)
+    changed = tuple(position for path in edits if (position := places[path][1]) is not None)
+    return Reshaped(kept, edited, read, changed, report, Settled(kept, touched, stayed), True, unlinked,
+                    (layout, pages), moved)
 
 
 def _tag_pages_before_and_after(kept: KeptSite, model: SiteModel) -> set[str] | None:
@@ -285,10 +323,10 @@ def _statement(statement: RelationStatement) -> tuple[list[str], str | None, str
 
 def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cache: BuildCache,
           make_renderer: Callable[[], Any], registry: Registry,
-          config: SiteConfig) -> tuple[ResolvedBriefing, RenderedBody, bool] | None:
-    """The briefing of `path` as it is now, with its body, and whether the model must index
-    it again (`_same_place`), when it keeps the place of `item` (`item` itself when its
-    bytes did not change); None when it does not, or it has a problem."""
+          config: SiteConfig) -> tuple[ResolvedBriefing, RenderedBody, int] | None:
+    """The briefing of `path` as it is now, with its body, and what the edit changes
+    (SHOWN, INDEXED or MOVED: `_same_place`; `item` itself when its bytes did not change),
+    when it parses with the diagnostics it had and resolves with no problem; else None."""
     read = read_steady(root / path)
     if read is None:
         return None
@@ -299,24 +337,45 @@ def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cac
         return None
     if record_digest("briefings", raw) == old.digest == cached.digest:
         cache.set_record(path, replace(cached, size=before[0], mtime_ns=before[1]))
-        return item, body, False  # touched, not changed
+        return item, body, SHOWN  # touched, not changed
     record, diagnostics = read_record("briefings", path, raw)
     if not isinstance(record, Briefing) or diagnostics != cached.value[1]:
         return None
     same = _same_place(record, old)
-    if same is None:
-        return None
-    new_body = body
-    if record.body != old.body:
-        renderer = make_renderer()
-        made = renderer.render(body_request(record))
-        new_body = made.cached.body
-        key = renderer.key(body_request(record))
-        cache.set_body(key, made.cached)
-        cache.set_checked(key, renderer.matcher.fingerprint)
-        cache.set_searched(key, made.searched)
+    new_body = _rendered(record, make_renderer, cache) if record.body != old.body else body
     new_item, problems = resolve_briefing(record, registry, config)
     if problems:
         return None
     cache.set_record(path, RecordEntry(before[0], before[1], record.digest, (record, diagnostics)))
-    return new_item, new_body, not same
+    return new_item, new_body, MOVED if same is None else SHOWN if same else INDEXED
+
+
+def _added(root: Path, path: str, cache: BuildCache, make_renderer: Callable[[], Any], registry: Registry,
+           config: SiteConfig) -> tuple[ResolvedBriefing, RenderedBody] | None:
+    """The briefing of a new file, with its body, when it parses and resolves with no
+    diagnostic at all (a full build reports any); else None."""
+    read = read_steady(root / path)
+    if read is None:
+        return None
+    before, raw = read
+    record, diagnostics = read_record("briefings", path, raw)
+    if not isinstance(record, Briefing) or diagnostics:
+        return None
+    body = _rendered(record, make_renderer, cache)
+    item, problems = resolve_briefing(record, registry, config)
+    if problems:
+        return None
+    cache.set_record(path, RecordEntry(before[0], before[1], record.digest, (record, diagnostics)))
+    return item, body
+
+
+def _rendered(record: Briefing, make_renderer: Callable[[], Any], cache: BuildCache) -> RenderedBody:
+    """The body of `record` rendered, and kept in the cache as a full build keeps it."""
+    renderer = make_renderer()
+    made = renderer.render(body_request(record))
+    key = renderer.key(body_request(record))
+    cache.set_body(key, made.cached)
+    cache.set_checked(key, renderer.matcher.fingerprint)
+    cache.set_searched(key, made.searched)
+    body: RenderedBody = made.cached.body
+    return body

@@ -23,9 +23,10 @@ from briefgen.output import Told
 from briefgen.sitemodel import PageSpec
 from tests.test_incremental import Site, snapshot
 
-# Mostly edits that keep the shape (retitle, what a briefing shows of itself, prose,
-# tags), now and then one that does not (add, relations, declared actors, rename, redate).
-KINDS = st.sampled_from([10, 14, 14, 9, 10, 14, 15, 15, 0, 5, 13, 2, 11])
+# Edits that keep the shape (retitle, what a briefing shows of itself, prose, tags), that
+# change what the model indexes (relations, declared actors), or where briefings stand
+# (add, delete, rename, redate).
+KINDS = st.sampled_from([10, 14, 14, 9, 10, 14, 15, 15, 0, 0, 3, 5, 13, 2, 2, 11])
 EDITS = st.tuples(KINDS, st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
 
 
@@ -62,7 +63,9 @@ def test_kept_site_builds_equal_clean_builds(edits: list[tuple[int, int, int, in
             reports.append(build_site(site.root, base / "live", cache=live, search=False).report)
         build_site(site.root, base / "clean", search=False)
         assert snapshot(base / "live") == snapshot(base / "clean")
-        assert reports[-1] == build_site(site.root, base / "again", search=False).report
+        fresh = BuildCache()  # what each page reads, as a build of the last state finds it
+        assert reports[-1] == build_site(site.root, base / "again", cache=fresh, search=False).report
+        assert live.kept.reads == fresh.kept.reads
 
 
 class Counted:
@@ -288,5 +291,41 @@ def test_declared_actors_index_the_kept_site_again(tmp_path: Path, monkeypatch: 
     result = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
     assert loads.calls == 0 and result.reshaped
     assert x in live.kept.site.model.related[y]  # now related, not read by its page before
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+
+
+def test_a_new_briefing_shifts_every_position_and_later_edits_still_reach_their_pages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A briefing newer than all others takes the first position: the kept site is
+    re-indexed, and what each carried page read is moved with it, so that a later
+    retitle still reaches every page that lists the retitled briefing."""
+    site = small_site(tmp_path / "site", 10)
+    live = BuildCache()
+    build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
+    loads = Counted(monkeypatch, build, "load_site")
+    # The newest, sharing no entity: every other position moves, no related list changes.
+    site.briefings["2024-09-19-lonely"] = {"title": "Lonely", "date": "2024-09-19", "actors": [],
+                                           "countries": [], "tag": "talks", "relations": [],
+                                           "body": "Nothing here is shared."}
+    site.write_briefing("2024-09-19-lonely")
+    assert build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1).reshaped
+    fresh = BuildCache()  # what each page reads, as a build of this state finds it
+    build_site(site.root, tmp_path / "fresh", cache=fresh, search=False, workers=1)
+    assert live.kept.reads == fresh.kept.reads
+    model = live.kept.site.model
+    listed = max(range(1, len(model.briefings)), key=lambda p: sum(p in r for r in model.related))
+    name = Path(model.briefings[listed].briefing.source).stem
+    site.briefings[name]["title"] = "Retitled after the new one"
+    site.write_briefing(name)
+    assert build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1).reshaped
+    site.apply((3, 4, 0, 0))  # and one deleted: every later position moves back
+    site.briefings[name]["title"] = "Retitled once more"
+    site.write_briefing(name)
+    assert build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1).reshaped
+    assert loads.calls == 1  # the fresh build's
+    fresh = BuildCache()
+    build_site(site.root, tmp_path / "fresh", cache=fresh, search=False, workers=1)
+    assert live.kept.reads == fresh.kept.reads
     build_site(site.root, tmp_path / "clean", search=False)
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")

@@ -107,12 +107,20 @@ class ModelDigests:
         self._ahead: Background[_Parts] | None = None
         self._reads: set[int] | None = None
 
-    def inherit(self, earlier: ModelDigests, changed: Iterable[int]) -> None:
+    def inherit(self, earlier: ModelDigests, changed: Iterable[int],
+                at: Mapping[int, int] | None = None) -> None:
         """Take the digests `earlier` made, but those of the briefings at `changed` (for
-        a model that differs from its only there: `SiteModel.with_briefings`)."""
+        a model that differs from its only there: `SiteModel.with_briefings`); or, with
+        `at` (a position here -> the same briefing's there, for the briefings that did
+        not change), those of the briefings it names."""
         earlier.settle()
-        self._briefings, self._cards = list(earlier._briefings), list(earlier._cards)
         self._entities = dict(earlier._entities)
+        if at is not None:
+            for position, then in at.items():
+                self._briefings[position] = earlier._briefings[then]
+                self._cards[position] = earlier._cards[then]
+            return
+        self._briefings, self._cards = list(earlier._briefings), list(earlier._cards)
         for position in changed:
             self._briefings[position] = self._cards[position] = None
 
