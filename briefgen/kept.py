@@ -27,11 +27,10 @@ The kept site is used only when:
 - nothing but briefing files changed, and at most `MOST_FILES` of them (the
   same templates, site.yaml, static files, entity files, theme, options and
   version);
-- each changed briefing parses, with the diagnostics it had, and resolves
-  with no problem, and it had no problem either (one would say a line that
-  may have moved); a new one parses and resolves with no diagnostic at all;
-  the suggestions to declare what their bodies name are made again (they
-  say on which line);
+- each changed or new briefing parses with no error and resolves with no
+  problem, and a changed one had no diagnostic but its parse's warnings and
+  the suggestions to declare what its body names (others may say a line
+  that moved); both are made again (they say on which line);
 - no URL is claimed twice (by tag pages, or by pages laid out anew, and
   another page, a feed or an alias).
 
@@ -54,7 +53,7 @@ from briefgen.cache import BuildCache, RecordEntry
 from briefgen.config import SiteConfig
 from briefgen.content.loader import read_record, record_digest
 from briefgen.content.models import Briefing, RelationStatement
-from briefgen.diagnostics import Diagnostic, Report
+from briefgen.diagnostics import Diagnostic, Report, Severity
 from briefgen.entities import EntityRef, Registry
 from briefgen.frontmatter import Located
 from briefgen.markdown import RenderedBody
@@ -184,25 +183,25 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
             added = _added(root, path, cache, renderer, linked.registry, linked.config)
             if path in read_then or added is None:
                 return None
-            edits[path], change = added, MOVED
-            unlinked[path] = undeclared(*added)
-            now += briefing_suggestions(linked, *added, unlinked[path])
+            new_item, new_body, warnings = added
+            edits[path], change = (new_item, new_body), MOVED
+            unlinked[path] = undeclared(new_item, new_body)
+            now += [*warnings, *briefing_suggestions(linked, new_item, new_body, unlinked[path])]
             continue
         item, body = linked.briefings[place[0]], model.bodies[path]
         edit = _edit(root, path, item, body, cache, renderer, linked.registry, linked.config)
         if edit is None:
             return None
-        new_item, new_body, changes = edit
-        if new_item is not item:
-            edits[path] = new_item, new_body
+        if edit.item is not item:
+            edits[path] = edit.item, edit.body
             named = unlinked[path]
-            suggested = briefing_suggestions(linked, item, body, named)
+            suggested = {*edit.warned, *briefing_suggestions(linked, item, body, named)}
             if any(d.path == path and d not in suggested for d in kept.site.report.diagnostics):
                 return None  # others may say lines that moved
             was.update(suggested)
-            unlinked[path] = undeclared(new_item, new_body)
-            change = max(change, changes, INDEXED if unlinked[path] != named else SHOWN)
-            now += briefing_suggestions(linked, new_item, new_body, unlinked[path])
+            unlinked[path] = undeclared(edit.item, edit.body)
+            change = max(change, edit.change, INDEXED if unlinked[path] != named else SHOWN)
+            now += [*edit.warns, *briefing_suggestions(linked, edit.item, edit.body, unlinked[path])]
     for path in deleted:
         if path not in kept.places:
             return None
@@ -321,12 +320,20 @@ def _statement(statement: RelationStatement) -> tuple[list[str], str | None, str
     return _texts(statement.between), statement.status.value if statement.status else None, statement.note
 
 
+@dataclass(frozen=True)
+class _Edit:
+    item: ResolvedBriefing  # the briefing as it is now (the kept one when its bytes did not change)
+    body: RenderedBody
+    change: int  # SHOWN, INDEXED or MOVED (`_same_place`)
+    warned: tuple[Diagnostic, ...]  # what its parse said before
+    warns: tuple[Diagnostic, ...]  # and now
+
+
 def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cache: BuildCache,
-          make_renderer: Callable[[], Any], registry: Registry,
-          config: SiteConfig) -> tuple[ResolvedBriefing, RenderedBody, int] | None:
-    """The briefing of `path` as it is now, with its body, and what the edit changes
-    (SHOWN, INDEXED or MOVED: `_same_place`; `item` itself when its bytes did not change),
-    when it parses with the diagnostics it had and resolves with no problem; else None."""
+          make_renderer: Callable[[], Any], registry: Registry, config: SiteConfig) -> _Edit | None:
+    """The briefing of `path` as it is now, with its body, what the edit changes and the
+    warnings its parse gave then and now, when it parses with no error and resolves with
+    no problem; else None."""
     read = read_steady(root / path)
     if read is None:
         return None
@@ -335,11 +342,12 @@ def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cac
     cached = cache.records.get(path)
     if cached is None or cached.value[0] is None:
         return None
+    warned = tuple(cached.value[1])
     if record_digest("briefings", raw) == old.digest == cached.digest:
         cache.set_record(path, replace(cached, size=before[0], mtime_ns=before[1]))
-        return item, body, SHOWN  # touched, not changed
+        return _Edit(item, body, SHOWN, warned, warned)  # touched, not changed
     record, diagnostics = read_record("briefings", path, raw)
-    if not isinstance(record, Briefing) or diagnostics != cached.value[1]:
+    if not isinstance(record, Briefing) or any(d.severity is Severity.ERROR for d in diagnostics):
         return None
     same = _same_place(record, old)
     new_body = _rendered(record, make_renderer, cache) if record.body != old.body else body
@@ -347,26 +355,27 @@ def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cac
     if problems:
         return None
     cache.set_record(path, RecordEntry(before[0], before[1], record.digest, (record, diagnostics)))
-    return new_item, new_body, MOVED if same is None else SHOWN if same else INDEXED
+    return _Edit(new_item, new_body, MOVED if same is None else SHOWN if same else INDEXED, warned,
+                 tuple(diagnostics))
 
 
 def _added(root: Path, path: str, cache: BuildCache, make_renderer: Callable[[], Any], registry: Registry,
-           config: SiteConfig) -> tuple[ResolvedBriefing, RenderedBody] | None:
-    """The briefing of a new file, with its body, when it parses and resolves with no
-    diagnostic at all (a full build reports any); else None."""
+           config: SiteConfig) -> tuple[ResolvedBriefing, RenderedBody, list[Diagnostic]] | None:
+    """The briefing of a new file, with its body and the warnings its parse gave, when it
+    parses with no error and resolves with no problem; else None."""
     read = read_steady(root / path)
     if read is None:
         return None
     before, raw = read
     record, diagnostics = read_record("briefings", path, raw)
-    if not isinstance(record, Briefing) or diagnostics:
+    if not isinstance(record, Briefing) or any(d.severity is Severity.ERROR for d in diagnostics):
         return None
     body = _rendered(record, make_renderer, cache)
     item, problems = resolve_briefing(record, registry, config)
     if problems:
         return None
     cache.set_record(path, RecordEntry(before[0], before[1], record.digest, (record, diagnostics)))
-    return item, body
+    return item, body, diagnostics
 
 
 def _rendered(record: Briefing, make_renderer: Callable[[], Any], cache: BuildCache) -> RenderedBody:

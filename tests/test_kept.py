@@ -114,15 +114,33 @@ def test_a_retitle_digests_and_makes_only_the_pages_that_show_it(
     assert "An entirely new title" in (tmp_path / "out" / "index.html").read_text()
 
 
-def test_an_edit_that_changes_the_shape_loads_the_site_again(
+def test_a_redated_briefing_moves_in_the_kept_site_and_its_warning_is_said(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = small_site(tmp_path / "site")
     live = BuildCache()
     build_site(site.root, tmp_path / "out", cache=live, search=False)
     loads = Counted(monkeypatch, build, "load_site")
     name = sorted(site.briefings)[2]
-    site.briefings[name]["date"] = "2021-02-03"  # it moves in every list
+    site.briefings[name]["date"] = "2021-02-03"  # it moves in every list; its file name says otherwise
     site.write_briefing(name)
+    result = build_site(site.root, tmp_path / "out", cache=live, search=False)
+    assert result.reshaped and loads.calls == 0
+    assert any("file name says" in d.message for d in result.report.diagnostics)
+    site.briefings[name]["date"] = name[:10]  # and back: the warning goes
+    site.write_briefing(name)
+    result = build_site(site.root, tmp_path / "out", cache=live, search=False)
+    assert result.reshaped and not any("file name says" in d.message for d in result.report.diagnostics)
+    assert result.report == build_site(site.root, tmp_path / "clean", search=False).report
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+
+
+def test_an_edit_of_an_entity_loads_the_site_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site(tmp_path / "site")
+    live = BuildCache()
+    build_site(site.root, tmp_path / "out", cache=live, search=False)
+    loads = Counted(monkeypatch, build, "load_site")
+    site.names["actor-1"] = "Another Name"
+    site.write_actor("actor-1")
     assert not build_site(site.root, tmp_path / "out", cache=live, search=False).reshaped
     assert loads.calls == 1
     build_site(site.root, tmp_path / "clean", search=False)
