@@ -180,9 +180,17 @@ def build_site(
     # The output folder is walked on another core from the start: whether the build
     # has anything to do, and what it writes, both depend on what the folder holds.
     with fewer_collections(), Background(functools.partial(scan_output, out_dir)) as scanning:
-        return _build(root, out_dir, scanning.result, drafts=drafts, base_url=base_url,
-                      search=search, publishing=publishing, use_cache=use_cache, cache=cache,
-                      workers=workers, progress=progress, warn=warn)
+        result = _build(root, out_dir, scanning.result, drafts=drafts, base_url=base_url,
+                        search=search, publishing=publishing, use_cache=use_cache, cache=cache,
+                        workers=workers, progress=progress, warn=warn)
+    if cache is not None and not use_cache:
+        # A long-lived caller's next build freezes what it keeps (`_build`), and with it
+        # any cyclic garbage of this one not collected by then: a template environment
+        # and what it memoized, 12 MB after an added briefing at 10k, never freed. Only
+        # what this build made after its own freeze is walked here (at 10k 0.005 s after
+        # a retitle, 0.03 s after a re-indexed or a full build).
+        gc.collect()
+    return result
 
 
 @contextlib.contextmanager

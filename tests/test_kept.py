@@ -4,6 +4,7 @@ pages digested and made."""
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import time
@@ -347,3 +348,19 @@ def test_a_new_briefing_shifts_every_position_and_later_edits_still_reach_their_
     assert live.kept.reads == fresh.kept.reads
     build_site(site.root, tmp_path / "clean", search=False)
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+
+
+def test_a_long_lived_build_freezes_no_garbage_of_the_build_before(tmp_path: Path) -> None:
+    """Each build freezes the site it keeps; the cyclic garbage of the build before it (a
+    template environment, with what it memoized) is collected first, not frozen with it."""
+    site = small_site(tmp_path / "site", 12)
+    live = BuildCache()
+    build_site(site.root, tmp_path / "out", cache=live, search=False)
+    frozen = []
+    for n in range(8):
+        site.apply((0, n, n + 3, n) if n % 2 == 0 else (3, 0, 0, 0))  # add one, delete one
+        assert build_site(site.root, tmp_path / "out", cache=live, search=False).reshaped
+        frozen.append(gc.get_freeze_count())
+    # What grows is what the kept site remembers of each new briefing (a few dozen objects
+    # a build); a frozen template environment was a thousand.
+    assert frozen[-1] - frozen[1] < 1000, frozen
