@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import stat
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,36 @@ def test_unchanged_pages_reuse_the_cached_index(
     build_site(root, use_cache=True)
     assert log.read_text().count("run") == 2
     assert len(list((root / ".briefgen-cache/search").iterdir())) == 1  # only the latest is kept
+
+
+@pytest.mark.parametrize("damage", ["truncated", "outside the bundle"])
+def test_a_damaged_or_foreign_cached_index_is_made_again(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, damage: str
+) -> None:
+    real = find_pagefind()
+    assert real is not None
+    log = tmp_path / "runs.log"
+    counting = tmp_path / "pagefind"
+    counting.write_text(f'#!/bin/sh\necho run >> "{log}"\nexec "{real}" "$@"\n')
+    counting.chmod(counting.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(counting))
+    root = make_site({"content/briefings/2024-05-08-x.md": briefing(body="Kremlin.\n")})
+    build_site(root, use_cache=True)
+    first = {p.relative_to(root / "build").as_posix(): p.read_bytes()
+             for p in (root / "build/pagefind").rglob("*") if p.is_file()}
+    [bundle] = (root / ".briefgen-cache/search").iterdir()
+    if damage == "truncated":
+        bundle.write_bytes(bundle.read_bytes()[: bundle.stat().st_size // 2])
+    else:
+        with zipfile.ZipFile(bundle, "a") as archive:
+            archive.writestr("pagefind/../../escaped.txt", b"not Pagefind's")
+    shutil.rmtree(root / "build")
+    build_site(root, use_cache=True)
+    assert log.read_text().count("run") == 2  # the damaged bundle was not trusted
+    again = {p.relative_to(root / "build").as_posix(): p.read_bytes()
+             for p in (root / "build/pagefind").rglob("*") if p.is_file()}
+    assert again == first
+    assert not (root / "escaped.txt").exists() and not (root / "build/escaped.txt").exists()
+    [renewed] = (root / ".briefgen-cache/search").iterdir()
+    with zipfile.ZipFile(renewed) as archive:
+        assert archive.testzip() is None and all(".." not in name for name in archive.namelist())
