@@ -134,6 +134,9 @@ class BuildCache:
     replaces: bool = False
     # The site a long-lived build last built (`briefgen.kept.KeptSite`), in memory only.
     kept: Any = None
+    # Jinja's compiled templates by cache key (`render.make_environment`), in memory only:
+    # compiled code is never read from disk, where a foreign cache could have put it.
+    compiled: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def pages(self) -> dict[str, PageEntry]:

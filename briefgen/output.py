@@ -195,7 +195,8 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
         feed_shared = digest(__version__.encode(), data_digest(_feed_settings(config)))
         told = Told(model, heads, feeds, digest(page_digest.shared, settings), digest(feed_shared, settings),
                     reads)
-    makers = Makers(make_environment(root, context), heads, pages, feed_list, files, config,
+    compiled = cache.compiled if cache is not None else None  # kept between a long-lived cache's builds
+    makers = Makers(make_environment(root, context, compiled), heads, pages, feed_list, files, config,
                     page_digest, feed_shared, told)
     made = cache.manifest.outputs if cache is not None else {}  # as the last build left them
     jobs = [Job(path, "file", i, carry=path in settled and path in made and existing.get(path) == made[path])

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -364,3 +365,29 @@ def test_a_long_lived_build_freezes_no_garbage_of_the_build_before(tmp_path: Pat
     # What grows is what the kept site remembers of each new briefing (a few dozen objects
     # a build); a frozen template environment was a thousand.
     assert frozen[-1] - frozen[1] < 1000, frozen
+
+
+def test_a_long_lived_build_compiles_a_template_again_only_when_it_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site(tmp_path / "site", 4)
+    live = BuildCache()
+    build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
+    compiled: list[str | None] = []
+    compile_template = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: Any, name: str | None = None, *args: Any) -> Any:
+        compiled.append(name)
+        return compile_template(self, source, name, *args)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    name = sorted(site.briefings)[0]
+    site.briefings[name]["title"] = "Retitled, the templates as they were"
+    site.write_briefing(name)
+    result = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
+    assert result.rendered > 0 and compiled == []  # pages rendered, nothing compiled again
+    site.put("templates/partials/footer.html", "<footer>A footer of the site's own</footer>\n")
+    build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
+    assert compiled == ["partials/footer.html"]  # the override; the theme's templates kept theirs
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+    assert "A footer of the site's own" in (tmp_path / "out" / "index.html").read_text()
