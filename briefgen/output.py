@@ -238,17 +238,25 @@ def write_outputs(out_dir: Path, plan: Plan, scan: OutputScan, keep: Collection[
     tx = begin(out_dir, [job.path for job in jobs], keep, scan)
     in_place = tx.staging is None  # a new folder must be given every file
 
-    def make_and_stage(index: int) -> tuple[bool, bool, bytes | None, bytes | None]:
-        file, inputs, told = plan.makers.make(jobs[index], in_place)
+    # A carried job's file is left as it is, unasked (`Makers.make`): at 10,000 briefings
+    # a kept site's build carries 16,700 outputs, and calling on each cost 0.1 s.
+    making = [index for index, job in enumerate(jobs) if not (in_place and job.carry)]
+
+    def make_and_stage(number: int) -> tuple[bool, bool, bytes | None, bytes | None]:
+        file, inputs, told = plan.makers.make(jobs[making[number]], in_place)
         if file is None:
             return False, False, inputs, told
         return stage(tx, file), True, inputs, told
 
     try:
-        results = run_jobs(make_and_stage, len(jobs), workers=workers, min_jobs=plan.min_parallel)
+        done = run_jobs(make_and_stage, len(making), workers=workers, min_jobs=plan.min_parallel)
     except BaseException:
         rollback(tx)
         raise
+    results: list[tuple[bool, bool, bytes | None, bytes | None]] = [
+        (False, False, job.unless, job.told) for job in jobs]
+    for index, result in zip(making, done, strict=True):
+        results[index] = result
     changed = [job.path for job, result in zip(jobs, results, strict=True) if result[0]]
     stats = commit(tx, changed)
     digests, told = {}, {}
