@@ -137,6 +137,8 @@ class BuildCache:
     # Jinja's compiled templates by cache key (`render.make_environment`), in memory only:
     # compiled code is never read from disk, where a foreign cache could have put it.
     compiled: dict[str, bytes] = field(default_factory=dict)
+    # The briefing cards' HTML of the last build (`briefgen.render.KeptCards`), in memory only.
+    cards: Any = None
 
     @property
     def pages(self) -> dict[str, PageEntry]:

@@ -25,6 +25,7 @@ from briefgen.errors import BuildError
 from briefgen.parallel import MIN_PARALLEL_JOBS, run_jobs
 from briefgen.publish import atom_feed, publish_makers
 from briefgen.render import (
+    KeptCards,
     OutputFile,
     PageDigester,
     make_environment,
@@ -195,8 +196,11 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
         feed_shared = digest(__version__.encode(), data_digest(_feed_settings(config)))
         told = Told(model, heads, feeds, digest(page_digest.shared, settings), digest(feed_shared, settings),
                     reads)
-    compiled = cache.compiled if cache is not None else None  # kept between a long-lived cache's builds
-    makers = Makers(make_environment(root, context, compiled), heads, pages, feed_list, files, config,
+    compiled = cards = None  # kept between a long-lived cache's builds
+    if cache is not None and page_digest is not None:
+        compiled = cache.compiled
+        cache.cards = cards = (cache.cards or KeptCards()).begin(page_digest.shared)
+    makers = Makers(make_environment(root, context, compiled, cards), heads, pages, feed_list, files, config,
                     page_digest, feed_shared, told)
     made = cache.manifest.outputs if cache is not None else {}  # as the last build left them
     jobs = [Job(path, "file", i, carry=path in settled and path in made and existing.get(path) == made[path])

@@ -391,3 +391,29 @@ def test_a_long_lived_build_compiles_a_template_again_only_when_it_changed(
     build_site(site.root, tmp_path / "clean", search=False)
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
     assert "A footer of the site's own" in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_a_new_briefing_renders_only_its_own_card_however_many_lists_shift(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site(tmp_path / "site", 12)  # lists of two briefings a page
+    live = BuildCache()
+    build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
+    cards: list[str] = []
+    render = jinja2.Template.render
+
+    def counting(self: jinja2.Template, *args: Any, **kwargs: Any) -> str:
+        if self.name == "partials/card.html":
+            cards.append(kwargs["b"]["title"])
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counting)
+    site.apply((0, 8, 3, 5))  # a new briefing, dated 2024-09-13: every list page after it shifts
+    result = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
+    assert result.reshaped and result.rendered > 4
+    assert len(cards) == 1  # its own card; the others shown as the last build rendered them
+    site.briefings[sorted(site.briefings)[0]]["title"] = "A card that changed"
+    site.write_briefing(sorted(site.briefings)[0])
+    build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
+    assert cards[1:] == ["A card that changed"]
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
