@@ -84,12 +84,8 @@ class Counted:
         monkeypatch.setattr(owner, name, counted)
 
 
-def test_a_retitle_digests_and_makes_only_the_pages_that_show_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = small_site(tmp_path / "site", 16)
-    live = BuildCache()
-    first = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
-    loads = Counted(monkeypatch, build, "load_site")
+def digested_pages(monkeypatch: pytest.MonkeyPatch) -> list[PageSpec]:
+    """The pages whose cheap digest is made from now on, filled in as they are."""
     digested: list[PageSpec] = []
     digest_page = Told._page
 
@@ -98,6 +94,16 @@ def test_a_retitle_digests_and_makes_only_the_pages_that_show_it(
         return digest_page(self, page)
 
     monkeypatch.setattr(Told, "_page", told)
+    return digested
+
+
+def test_a_retitle_digests_and_makes_only_the_pages_that_show_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site(tmp_path / "site", 16)
+    live = BuildCache()
+    first = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
+    loads = Counted(monkeypatch, build, "load_site")
+    digested = digested_pages(monkeypatch)
     name = max(site.briefings, key=lambda n: str(site.briefings[n]["date"]))  # on the home page
     site.briefings[name]["title"] = "An entirely new title"
     site.write_briefing(name)
@@ -155,19 +161,13 @@ def test_a_new_tag_lays_out_the_tag_pages_again_from_the_kept_site(
     live = BuildCache()
     first = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
     loads = Counted(monkeypatch, build, "load_site")
-    digested: list[str] = []
-    digest_page = Told._page
-
-    def told(self: Told, page: PageSpec) -> bytes:
-        digested.append(page.url)
-        return digest_page(self, page)
-
-    monkeypatch.setattr(Told, "_page", told)
+    pages = digested_pages(monkeypatch)
     name = sorted(site.briefings)[2]
     old_tag = str(site.briefings[name]["tag"])
     site.briefings[name]["tag"] = "a-new-tag"
     site.write_briefing(name)
     result = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
+    digested = [page.url for page in pages]
     assert loads.calls == 0 and result.reshaped
     assert "/tags/a-new-tag/" in digested and f"/tags/{old_tag}/" in digested
     assert not any(url.startswith("/relations/") for url in digested)  # they show no card

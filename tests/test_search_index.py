@@ -107,9 +107,8 @@ def test_no_search_skips_the_index_quietly(make_site: MakeSite, capsys: pytest.C
     assert not (root / "build/pagefind").exists()
 
 
-def test_unchanged_pages_reuse_the_cached_index(
-    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def counting_pagefind(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Pagefind, run through a script that adds a line to the file returned at each run."""
     real = find_pagefind()
     assert real is not None
     log = tmp_path / "runs.log"
@@ -117,16 +116,26 @@ def test_unchanged_pages_reuse_the_cached_index(
     counting.write_text(f'#!/bin/sh\necho run >> "{log}"\nexec "{real}" "$@"\n')
     counting.chmod(counting.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(counting))
+    return log
+
+
+def search_bundle(out: Path) -> dict[str, bytes]:
+    """Every file of the search index in the output folder `out`, by path."""
+    return {path.relative_to(out).as_posix(): path.read_bytes()
+            for path in (out / "pagefind").rglob("*") if path.is_file()}
+
+
+def test_unchanged_pages_reuse_the_cached_index(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    log = counting_pagefind(monkeypatch, tmp_path)
     root = make_site({"content/briefings/2024-05-08-x.md": briefing(body="Kremlin.\n")})
     build_site(root, use_cache=True)
-    first = {p.relative_to(root / "build").as_posix(): p.read_bytes()
-             for p in (root / "build/pagefind").rglob("*") if p.is_file()}
+    first = search_bundle(root / "build")
     shutil.rmtree(root / "build")
     build_site(root, use_cache=True)
     assert log.read_text().count("run") == 1  # the second build reused the cached bundle
-    again = {p.relative_to(root / "build").as_posix(): p.read_bytes()
-             for p in (root / "build/pagefind").rglob("*") if p.is_file()}
-    assert again == first
+    assert search_bundle(root / "build") == first
     (root / "content/briefings/2024-05-08-x.md").write_text(briefing(body="Yerevan.\n"))
     build_site(root, use_cache=True)
     assert log.read_text().count("run") == 2
@@ -137,17 +146,10 @@ def test_unchanged_pages_reuse_the_cached_index(
 def test_a_damaged_or_foreign_cached_index_is_made_again(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, damage: str
 ) -> None:
-    real = find_pagefind()
-    assert real is not None
-    log = tmp_path / "runs.log"
-    counting = tmp_path / "pagefind"
-    counting.write_text(f'#!/bin/sh\necho run >> "{log}"\nexec "{real}" "$@"\n')
-    counting.chmod(counting.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(counting))
+    log = counting_pagefind(monkeypatch, tmp_path)
     root = make_site({"content/briefings/2024-05-08-x.md": briefing(body="Kremlin.\n")})
     build_site(root, use_cache=True)
-    first = {p.relative_to(root / "build").as_posix(): p.read_bytes()
-             for p in (root / "build/pagefind").rglob("*") if p.is_file()}
+    first = search_bundle(root / "build")
     [bundle] = (root / ".briefgen-cache/search").iterdir()
     if damage == "truncated":
         bundle.write_bytes(bundle.read_bytes()[: bundle.stat().st_size // 2])
@@ -157,9 +159,7 @@ def test_a_damaged_or_foreign_cached_index_is_made_again(
     shutil.rmtree(root / "build")
     build_site(root, use_cache=True)
     assert log.read_text().count("run") == 2  # the damaged bundle was not trusted
-    again = {p.relative_to(root / "build").as_posix(): p.read_bytes()
-             for p in (root / "build/pagefind").rglob("*") if p.is_file()}
-    assert again == first
+    assert search_bundle(root / "build") == first
     assert not (root / "escaped.txt").exists() and not (root / "build/escaped.txt").exists()
     [renewed] = (root / ".briefgen-cache/search").iterdir()
     with zipfile.ZipFile(renewed) as archive:
