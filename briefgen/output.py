@@ -196,9 +196,11 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
         feed_shared = digest(__version__.encode(), data_digest(_feed_settings(config)))
         told = Told(model, heads, feeds, digest(page_digest.shared, settings), digest(feed_shared, settings),
                     reads)
-    compiled = cards = None  # kept between a long-lived cache's builds
-    if cache is not None and page_digest is not None:
-        compiled = cache.compiled
+    # Kept between the builds of a long-lived cache (one that keeps its site: `remembered`);
+    # a command-line build's workers would only fill copies of its cards' memo.
+    compiled = cache.compiled if cache is not None else None
+    cards = None
+    if cache is not None and page_digest is not None and remembered is not None:
         cache.cards = cards = (cache.cards or KeptCards()).begin(page_digest.shared)
     makers = Makers(make_environment(root, context, compiled, cards), heads, pages, feed_list, files, config,
                     page_digest, feed_shared, told)
