@@ -130,12 +130,14 @@ class Site:
                     self.write_briefing(name)
                 del self.actors[aid]
                 self.drop(f"content/actors/{aid}.md")
-        elif kind == 7:  # edit, add or remove a template override
-            path = "templates/partials/footer.html"
+        elif kind == 7:  # edit, add or remove a template override: the footer, or the briefing card
+            path = "templates/partials/footer.html" if c % 2 == 0 else "templates/partials/card.html"
             if a % 3 == 0 and path in self.files:
                 self.drop(path)
-            else:
+            elif c % 2 == 0:
                 self.put(path, f"<footer>Footer v{b} of {{{{ site.title }}}}</footer>\n")
+            else:
+                self.put(path, f"<li><a href=\"{{{{ b.url }}}}\">{{{{ b.title }}}}</a> card v{b}</li>\n")
         elif kind == 9:  # a prose edit: a paragraph added after the first
             name = names[a % len(names)]
             body = str(self.briefings[name]["body"])
