@@ -356,8 +356,9 @@ def _nothing_to_do(out_dir: Path, stamp: bytes, newest: int, manifest: Manifest 
 
 def _index_for_search(root: Path, out_dir: Path, written: Written, cached: bool) -> list[str]:
     """Post-processing: index the written pages and write `pagefind/` as its own small output."""
+    pages_size = sum(size for path, (size, _) in written.files.items() if path.endswith(".html"))
     index = index_search(search_key(written) if cached else b"", out_dir, find_pagefind(),
-                         root / CACHE_DIR / "search" if cached else None)
+                         root / CACHE_DIR / "search" if cached else None, pages_size)
     prefix = f"{SEARCH_DIR}/"
     folder = out_dir / SEARCH_DIR
     if index.files or folder.exists():

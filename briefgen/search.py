@@ -15,7 +15,7 @@ the bundle without running Pagefind. Only the latest bundle is kept, as one
 uncompressed zip file (its fragments are gzipped already): a bundle has a
 file per page, and writing 10,000 files into the cache and deleting as many
 on every edit cost 1.5 s at 10,000 briefings and slowed the disk after. For
-the same reason Pagefind writes into memory (`/dev/shm`) where there is one.
+the same reason Pagefind writes into memory (`/dev/shm`) where there is room.
 
 When the binary is missing or fails, the site is built without an index and
 the reason is returned for the build to report; the search page then says
@@ -60,14 +60,16 @@ def find_pagefind() -> Path | None:
 
 
 def index_search(pages_key: bytes, site_dir: Path, executable: Path | None,
-                 cache_dir: Path | None = None) -> SearchIndex:
-    """Index the HTML pages in `site_dir`; `pages_key` must change whenever a page does."""
+                 cache_dir: Path | None = None, pages_size: int = 0) -> SearchIndex:
+    """Index the HTML pages in `site_dir`; `pages_key` must change whenever a page does.
+    `pages_size`, their bytes, bounds the bundle's: Pagefind writes into memory only
+    where that much is free (a container's /dev/shm is often 64 MB)."""
     if executable is None:
         return SearchIndex((), f"the Pagefind binary was not found; {INSTALL_HINT}")
     cached = cache_dir / f"{_cache_key(pages_key, executable)}.zip" if cache_dir is not None else None
     if cached is not None and (files := _unzip(cached)) is not None:
         return SearchIndex(files)
-    index = _run_pagefind(site_dir, executable)
+    index = _run_pagefind(site_dir, executable, _scratch(pages_size))
     if index.problem is None and cache_dir is not None and cached is not None:
         _store(cache_dir, cached, index.files)
     return index
@@ -129,8 +131,8 @@ def _read_bundle(bundle: Path) -> tuple[OutputFile, ...]:
     )
 
 
-def _run_pagefind(site: Path, executable: Path) -> SearchIndex:
-    with tempfile.TemporaryDirectory(prefix="briefgen-search-", dir=_scratch()) as temp:
+def _run_pagefind(site: Path, executable: Path, scratch: Path | None) -> SearchIndex:
+    with tempfile.TemporaryDirectory(prefix="briefgen-search-", dir=scratch) as temp:
         bundle = Path(temp) / SEARCH_DIR
         command = [str(executable), "--site", str(site), "--output-path", str(bundle), "--quiet"]
         try:
@@ -150,6 +152,13 @@ def _run_pagefind(site: Path, executable: Path) -> SearchIndex:
         return SearchIndex(_read_bundle(bundle))
 
 
-def _scratch() -> Path | None:
-    """Memory-backed scratch space (Linux's /dev/shm) when there is some, else the default."""
-    return MEMORY_SCRATCH if MEMORY_SCRATCH.is_dir() and os.access(MEMORY_SCRATCH, os.W_OK) else None
+def _scratch(needed: int) -> Path | None:
+    """Memory-backed scratch space (Linux's /dev/shm) when it has `needed` bytes free, else
+    None (the default temporary folder)."""
+    memory = MEMORY_SCRATCH
+    try:
+        found = os.statvfs(memory)
+    except OSError:
+        return None
+    roomy = found.f_bavail * found.f_frsize >= needed
+    return memory if roomy and memory.is_dir() and os.access(memory, os.W_OK) else None

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from briefgen import search
 from briefgen.build import build_site
 from briefgen.cli import main
 from briefgen.search import find_pagefind
@@ -164,3 +165,23 @@ def test_a_damaged_or_foreign_cached_index_is_made_again(
     [renewed] = (root / ".briefgen-cache/search").iterdir()
     with zipfile.ZipFile(renewed) as archive:
         assert archive.testzip() is None and all(".." not in name for name in archive.namelist())
+
+
+@pytest.mark.parametrize("room", ["enough", "too little"])
+def test_pagefind_writes_into_memory_only_where_the_pages_would_fit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, room: str
+) -> None:
+    memory = tmp_path / "shm"
+    memory.mkdir()
+    monkeypatch.setattr(search, "MEMORY_SCRATCH", memory)
+    log = tmp_path / "output-path.log"
+    fake = tmp_path / "pagefind"  # writes a one-file bundle where it is told, and says where
+    fake.write_text('#!/bin/sh\nwhile [ "$1" != "--output-path" ]; do shift; done\n'
+                    f'echo "$2" > "{log}"\nmkdir -p "$2" && echo "{{}}" > "$2/pagefind-entry.json"\n')
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    free = shutil.disk_usage(memory).free
+    index = search.index_search(b"", tmp_path, fake, pages_size=1 if room == "enough" else free * 2)
+    assert index.problem is None and [f.path for f in index.files] == ["pagefind/pagefind-entry.json"]
+    used = Path(log.read_text().strip())
+    assert used.is_relative_to(memory) == (room == "enough")
+    assert list(memory.iterdir()) == []  # its temporary folder is gone
