@@ -356,9 +356,10 @@ def _nothing_to_do(out_dir: Path, stamp: bytes, newest: int, manifest: Manifest 
 
 def _index_for_search(root: Path, out_dir: Path, written: Written, cached: bool) -> list[str]:
     """Post-processing: index the written pages and write `pagefind/` as its own small output."""
-    pages_size = sum(size for path, (size, _) in written.files.items() if path.endswith(".html"))
+    pages = [path for path in written.files if path.endswith(".html")]
     index = index_search(search_key(written) if cached else b"", out_dir, find_pagefind(),
-                         root / CACHE_DIR / "search" if cached else None, pages_size)
+                         root / CACHE_DIR / "search" if cached else None, pages,
+                         sum(written.files[path][0] for path in pages))
     prefix = f"{SEARCH_DIR}/"
     folder = out_dir / SEARCH_DIR
     if index.files or folder.exists():

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 import stat
+import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -185,3 +187,38 @@ def test_pagefind_writes_into_memory_only_where_the_pages_would_fit(
     used = Path(log.read_text().strip())
     assert used.is_relative_to(memory) == (room == "enough")
     assert list(memory.iterdir()) == []  # its temporary folder is gone
+
+
+def test_pagefind_reads_only_the_folders_of_marked_pages_and_indexes_the_same(
+    example_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site(REPO, example_copy, search=False)
+    pages = sorted(p.relative_to(example_copy).as_posix() for p in example_copy.rglob("*.html"))
+    commands: list[list[str]] = []
+    run = subprocess.run
+
+    def recording(command: list[str], **options: Any) -> Any:
+        commands.append(command)
+        return run(command, **options)
+
+    monkeypatch.setattr(subprocess, "run", recording)
+    every = search.index_search(b"", example_copy, find_pagefind())
+    marked = search.index_search(b"", example_copy, find_pagefind(), pages=pages)
+    assert "--glob" not in commands[0]
+    glob = commands[1][commands[1].index("--glob") + 1]
+    assert "briefings/**/*.html" in glob and "actors/**/*.html" in glob
+    assert "relations" not in glob and "tags" not in glob and "index.html" not in glob
+    assert marked.problem is None and marked.files == every.files  # the same index, byte for byte
+
+
+def test_pages_a_site_template_marks_are_indexed_wherever_they_are(make_site: MakeSite) -> None:
+    theme_tag = (REPO / "briefgen/theme/templates/tag.html").read_text()
+    marked_tag = theme_tag.replace("{% block main %}", "{% block main %}<div data-pagefind-body>", 1)
+    marked_tag = marked_tag.replace("{% endblock %}", "</div>{% endblock %}", 1)
+    assert marked_tag != theme_tag
+    root = make_site({"content/briefings/2024-05-08-x.md": briefing(tags="[diplomacy]"),
+                      "templates/tag.html": marked_tag})
+    build_site(root)
+    out = root / "build"
+    assert any("data-pagefind-body" in p.read_text() for p in (out / "tags").rglob("*.html"))
+    assert indexed_pages(out) == marked_pages(out)
