@@ -139,13 +139,14 @@ class _CardRenderer:
         url: str = card["url"]
         found = self.html.get(url)
         if found is None:
-            key = _content_key(card) if self.kept is not None else None
-            found = self.kept.get(key) if self.kept is not None and key is not None else None
+            kept, key = self.kept, None
+            if kept is not None and (key := _content_key(card)) is not None:
+                found = kept.get(key)
             if found is None:
                 template = self.env.get_template("partials/card.html")
                 found = Markup(template.render(b=card).rstrip("\n"))
-                if self.kept is not None and key is not None:
-                    self.kept.put(key, found)
+                if kept is not None and key is not None:
+                    kept.put(key, found)
             self.html[url] = found
         return found
 
