@@ -35,6 +35,7 @@ from briefgen.diagnostics import Diagnostic, Report, error, warning
 from briefgen.entities import EntityRef, build_registry
 from briefgen.errors import ContentError, UsageError
 from briefgen.kept import Reshaped, keep_site, reshape
+from briefgen.lock import one_build_at_a_time
 from briefgen.markdown import render_bodies
 from briefgen.output import Written, plan_outputs, remember_outputs, search_key, write_outputs
 from briefgen.parallel import Background
@@ -177,6 +178,15 @@ def build_site(
     """
     out_dir = out_dir or root / OUTPUT_DIR
     check_output_dir(out_dir, root)
+    with one_build_at_a_time(root, out_dir, warn):
+        return _scanned_build(root, out_dir, drafts=drafts, base_url=base_url, search=search,
+                              publishing=publishing, use_cache=use_cache, cache=cache, workers=workers,
+                              progress=progress, warn=warn)
+
+
+def _scanned_build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, search: bool,
+                   publishing: bool, use_cache: bool, cache: BuildCache | None, workers: int | None,
+                   progress: Progress, warn: Progress) -> BuildResult:
     # The output folder is walked on another core from the start: whether the build
     # has anything to do, and what it writes, both depend on what the folder holds.
     with fewer_collections(), Background(functools.partial(scan_output, out_dir)) as scanning:
@@ -283,9 +293,10 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
     keep = {path for path in scan.files if path.startswith(f"{SEARCH_DIR}/")} if search else set()
     try:
         written = write_outputs(out_dir, plan, scan, keep, workers=workers)
-    except SwapNeeded:
-        return build_site(root, out_dir, drafts=drafts, base_url=base_url, search=search,
-                          publishing=publishing, workers=workers, progress=progress, warn=warn)
+    except SwapNeeded:  # again, without a cache (this build holds the lock already)
+        return _scanned_build(root, out_dir, drafts=drafts, base_url=base_url, search=search,
+                              publishing=publishing, use_cache=False, cache=None, workers=workers,
+                              progress=progress, warn=warn)
     if cache is not None:
         remember_outputs(cache, written)
     warnings: tuple[str, ...] = ()

@@ -180,10 +180,14 @@ def _serve(args: argparse.Namespace) -> int:
 
     root = _root(args)
     out_dir = root / OUTPUT_DIR
-    cache = load_cache(root, lambda message: print(f"briefgen: warning: {message}", file=sys.stderr))
+
+    def warn(message: str) -> None:
+        print(f"briefgen: warning: {message}", file=sys.stderr)
+
+    cache = load_cache(root, warn)
     # One process: the server's threads make forking workers unsafe; edits touch few pages.
     builder = functools.partial(build_site, root, out_dir, drafts=args.drafts, search=False,
-                                publishing=False, cache=cache, workers=1)
+                                publishing=False, cache=cache, workers=1, warn=warn)
     serve_site(ServeOptions(root, out_dir, args.host, args.port, args.open), builder)
     return EXIT_OK
 
