@@ -38,7 +38,7 @@ def one_build_at_a_time(root: Path, out_dir: Path, waiting: Callable[[str], None
                 descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
             except OSError:
                 continue  # a folder it cannot open, it could not write either: the build will say so
-            held.callback(os.close, descriptor)  # closing it releases the lock
+            held.callback(os.close, descriptor)
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -48,5 +48,7 @@ def one_build_at_a_time(root: Path, out_dir: Path, waiting: Callable[[str], None
                 fcntl.flock(descriptor, fcntl.LOCK_EX)
             except OSError:
                 continue  # a file system without locks (some network mounts): build unlocked
+            # Released by name, not by closing: a forked worker still alive shares the lock.
+            held.callback(fcntl.flock, descriptor, fcntl.LOCK_UN)
         yield
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import queue
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from briefgen.build import BuildResult, build_site
 from briefgen.cache import RACY_SECONDS, BuildCache
-from briefgen.lock import WAITING
+from briefgen.lock import WAITING, one_build_at_a_time
 from tests.conftest import REPO, copy_example_site
 
 # A process that holds the site's locks, as a build does, until its stdin closes.
@@ -26,11 +27,20 @@ with one_build_at_a_time(root, out, print):
 """
 
 
-def _hold(root: Path, out: Path | None = None) -> subprocess.Popen[str]:
+def _hold(root: Path, out: Path | None = None, timeout: float = 120) -> subprocess.Popen[str]:
+    """A process holding the locks of a build of `root` into `out`, once it says so."""
     out = out or root / "build"
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(root), str(out)], cwd=REPO, text=True,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    assert holder.stdout is not None
+    said: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: said.put(holder.stdout.readline() if holder.stdout else ""),
+                     daemon=True).start()
+    try:
+        assert said.get(timeout=timeout) == "held\n"
+    except BaseException:
+        holder.kill()
+        raise
     return holder
 
 
@@ -86,6 +96,19 @@ def test_a_killed_build_leaves_the_site_unlocked(tmp_path: Path) -> None:
     thread.join(timeout=120)
     assert results and (root / "build" / "index.html").is_file()
     assert told.empty()  # it never waited
+
+
+def test_a_worker_forked_during_a_build_does_not_keep_the_site_locked(tmp_path: Path) -> None:
+    root = copy_example_site(tmp_path / "site")
+    with one_build_at_a_time(root, root / "build", print):
+        worker = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,), daemon=True)
+        worker.start()  # it shares the locked folders' descriptors
+    try:
+        holder = _hold(root, timeout=30)  # would wait until the worker exits
+        holder.communicate("")
+    finally:
+        worker.kill()
+        worker.join()
 
 
 def test_builds_started_together_all_succeed_with_the_output_of_one_build(tmp_path: Path) -> None:
