@@ -35,7 +35,7 @@ from briefgen.render import (
     theme_assets,
 )
 from briefgen.sitemodel import PageSpec, SiteModel, menu
-from briefgen.sitemodel.feeds import Feed, FeedEntry, FeedSource, build_feeds, feed_inputs, feed_links
+from briefgen.sitemodel.feeds import Feed, FeedEntry, Feeds, FeedSource, feed_links
 from briefgen.sitemodel.head import Heads
 from briefgen.sitemodel.model import Remembered
 from briefgen.urls import output_path
@@ -64,7 +64,7 @@ class Job:
 
 
 class Told:
-    """The cheap digest of what a page or feed reads (`PageSpec.inputs`, `feed_inputs`),
+    """The cheap digest of what a page or feed reads (`PageSpec.inputs`, `Feeds.inputs`),
     with the site-wide data each kind depends on; None for a page that does not tell.
 
     With `reads`, it gathers there, by output path, the positions of the
@@ -73,9 +73,9 @@ class Told:
     digested in forked workers are not in it.
     """
 
-    def __init__(self, model: SiteModel, heads: Heads, sources: Sequence[FeedSource],
+    def __init__(self, model: SiteModel, heads: Heads, feeds: Feeds,
                  page_wide: bytes, feed_wide: bytes, reads: dict[str, frozenset[int]] | None) -> None:
-        self.model, self.heads, self.sources = model, heads, sources
+        self.model, self.heads, self.feeds = model, heads, feeds
         self.page_wide, self.feed_wide = page_wide, feed_wide
         self.reads = reads
 
@@ -93,15 +93,15 @@ class Told:
         return digest(self.page_wide, page.url.encode(), page.template.encode(), page.inputs(),
                       self.heads.inputs(page))
 
-    def feed(self, index: int, feed: Feed) -> bytes:
-        return digest(self.feed_wide, feed_inputs(self.model, self.sources[index], feed))
+    def feed(self, index: int) -> bytes:
+        return digest(self.feed_wide, self.feeds.inputs(index))
 
 
 class Makers:
     """What the jobs of one plan are made from; `make(job)` runs in a worker."""
 
     def __init__(self, env: jinja2.Environment, heads: Heads, pages: Sequence[PageSpec],
-                 feeds: Sequence[Feed], files: Sequence[tuple[str, Callable[[], bytes]]],
+                 feeds: Feeds, files: Sequence[tuple[str, Callable[[], bytes]]],
                  config: SiteConfig, page_digest: PageDigester | None, feed_shared: bytes | None,
                  told: Told | None) -> None:
         self.env, self.heads, self.pages, self.feeds, self.files = env, heads, pages, feeds, files
@@ -119,7 +119,7 @@ class Makers:
         told: bytes | None = None
         if job.digest and self.told is not None:
             told = (self.told.page(self.pages[job.index]) if job.kind == "page"
-                    else self.told.feed(job.index, self.feeds[job.index]))
+                    else self.told.feed(job.index))
         if in_place and job.told and told == job.told:
             return None, job.unless, told  # what it reads is as it was: its data is too
         render: Callable[[], OutputFile]
@@ -183,7 +183,7 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
     """
     assets = theme_assets(config.relation_vocabulary)
     context = site_context(config, menu(model), assets)
-    feed_list = build_feeds(model, feeds, remembered)
+    feed_list = Feeds(model, feeds, remembered)
     # The sitemap and the data exports first: on a large site they take a while each.
     files = [*publish_makers(model, pages, remembered),
              *((file.path, _ready(file.data)) for file in [*assets, *static])]
@@ -194,8 +194,8 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
         settings = data_digest(config)
         page_digest = PageDigester(render_inputs_digest(root, context))
         feed_shared = digest(__version__.encode(), data_digest(_feed_settings(config)))
-        told = Told(model, heads, feeds, digest(page_digest.shared, settings), digest(feed_shared, settings),
-                    reads)
+        told = Told(model, heads, feed_list, digest(page_digest.shared, settings),
+                    digest(feed_shared, settings), reads)
     # Kept between the builds of a long-lived cache (one that keeps its site: `remembered`);
     # a command-line build's workers would only fill copies of its cards' memo.
     compiled = cache.compiled if cache is not None else None
@@ -209,7 +209,7 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
             for i, (path, _) in enumerate(files)]
     candidates = [
         *(Job(output_path(page.url), "page", i) for i, page in enumerate(pages)),
-        *(Job(output_path(feed.url), "feed", i) for i, feed in enumerate(feed_list)),
+        *(Job(output_path(feed_list.url(i)), "feed", i) for i in range(len(feed_list))),
     ]
     if cache is None:
         jobs += candidates

@@ -35,7 +35,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,6 +68,7 @@ from briefgen.write import WriteStats, begin_replace, commit, file_state, rollba
 if TYPE_CHECKING:  # the build imports this module: only its types are needed here
     from briefgen.build import LoadedSite
     from briefgen.output import Plan
+    from briefgen.sitemodel.feeds import Feed, Feeds
 
 BRIEFINGS_DIR = f"{CONTENT_DIR}/briefings"
 MOST_FILES = 8  # more changed briefings than this is not a save while writing: take the full path
@@ -136,9 +137,14 @@ def prose_state(inputs: InputScan, cache: BuildCache, site: LoadedSite, plan: Pl
         forms=list(site.model.linked.registry.surface_forms()),
         pages={page.source: output_path(page.url) for page in briefing_pages},
         feeds={output_path(feed.url): {source_of[e.url] for e in feed.entries if e.url in source_of}
-               for feed in plan.makers.feeds if feed.full_content},
+               for feed in _full_content(plan.makers.feeds)},
         splices=body_splices(plan.makers.env),
     )
+
+
+def _full_content(feeds: Feeds) -> Iterator[Feed]:
+    """The feeds that carry bodies (made here; the others need not be)."""
+    return (feeds[index] for index, source in enumerate(feeds.sources) if source.full_content)
 
 
 def prose_state_after(earlier: ProseState, cache: BuildCache, paths: Iterable[str]) -> ProseState:

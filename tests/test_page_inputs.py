@@ -31,8 +31,9 @@ def page_digests(root: Path) -> Digests:
         output_path(page.url): (cheap, makers.page_inputs(makers.heads(page)))
         for page in site.pages if (cheap := told.page(page)) is not None
     }
-    for index, feed in enumerate(makers.feeds):
-        found[output_path(feed.url)] = (told.feed(index, feed), makers.feed_inputs(feed))
+    for index in range(len(makers.feeds)):
+        feed = makers.feeds[index]
+        found[output_path(feed.url)] = (told.feed(index), makers.feed_inputs(feed))
     return found
 
 

@@ -104,50 +104,77 @@ def feed_links(sources: Sequence[FeedSource]) -> dict[str, FeedLink]:
     return {s.page_url: FeedLink(urls.feed_url(s.page_url), s.title) for s in sources}
 
 
-def build_feeds(model: SiteModel, sources: Sequence[FeedSource],
-                remembered: Remembered | None = None) -> list[Feed]:
-    """The feeds of `sources`; their entries are made once each (and kept in `remembered`)."""
-    entries: dict[int, FeedEntry] = {}
+class Feeds:
+    """The feeds of `sources`, each made only when asked for (`feeds[i]`): in the worker
+    that renders it, or digests its whole data. Most feeds of a large site are neither
+    after one edit (their cheap digest, `inputs`, needs no entries), so their
+    entries, 75,000 at 100,000 briefings, are not made at all. An entry is made once
+    per process (and kept in `remembered`, when given, for a long-lived build)."""
 
-    def entry(position: int) -> FeedEntry:
-        if position not in entries:
-            make = functools.partial(make_entry, model, model.briefings[position])
-            entries[position] = remembered.of("feed entry", model, position, make) if remembered else make()
-        return entries[position]
+    def __init__(self, model: SiteModel, sources: Sequence[FeedSource],
+                 remembered: Remembered | None = None) -> None:
+        self.model, self.sources, self.remembered = model, sources, remembered
+        self._entries: dict[int, FeedEntry] = {}
+        self._feeds: dict[int, Feed] = {}
+        self._newest: str | None = None  # only a feed with no entries needs it
 
-    @functools.cache
-    def newest_anywhere() -> str:  # only a feed with no entries needs it
-        return max((_updated(item.briefing) for item in model.briefings), key=_instant, default=NO_DATE)
+    def __len__(self) -> int:
+        return len(self.sources)
 
-    feeds = []
-    for source in sources:
-        chosen = tuple(entry(p) for p in _chosen(source))
-        feeds.append(Feed(
+    def __getitem__(self, index: int) -> Feed:
+        if index not in self._feeds:
+            self._feeds[index] = self._feed(self.sources[index])
+        return self._feeds[index]
+
+    def url(self, index: int) -> str:
+        return urls.feed_url(self.sources[index].page_url)
+
+    def _feed(self, source: FeedSource) -> Feed:
+        chosen = tuple(self._entry(p) for p in _chosen(source))
+        return Feed(
             url=urls.feed_url(source.page_url),
             page_url=source.page_url,
             title=source.title,
             subtitle=source.subtitle,
-            id=urls.absolute_url(model.linked.config, source.page_url),
-            updated=max((e.updated for e in chosen), key=_instant) if chosen else newest_anywhere(),
+            id=urls.absolute_url(self.model.linked.config, source.page_url),
+            updated=self._updated(source),
             entries=chosen,
             full_content=source.full_content,
+        )
+
+    def inputs(self, index: int) -> bytes:
+        """A cheap digest of what `self[index]` holds, site-wide settings aside: its
+        source's fields, and each entry's briefing as `ModelDigests.briefing` digests it
+        (everything `make_entry` reads but the configuration). It makes no entry."""
+        source = self.sources[index]
+        return data_digest((
+            source.page_url, source.title, source.subtitle, source.full_content, self._updated(source),
+            [self.model.digests.briefing(position) for position in _chosen(source)],
         ))
-    return feeds
+
+    def _updated(self, source: FeedSource) -> str:
+        """A feed's `updated`: its newest entry's; for a feed with no entries, the site's newest."""
+        chosen = [_updated(self.model.briefings[p].briefing) for p in _chosen(source)]
+        return max(chosen, key=_instant) if chosen else self._newest_anywhere()
+
+    def _newest_anywhere(self) -> str:
+        if self._newest is None:
+            self._newest = max((_updated(item.briefing) for item in self.model.briefings), key=_instant,
+                               default=NO_DATE)
+        return self._newest
+
+    def _entry(self, position: int) -> FeedEntry:
+        if position not in self._entries:
+            make = functools.partial(make_entry, self.model, self.model.briefings[position])
+            remembered = self.remembered
+            self._entries[position] = remembered.of("feed entry", self.model, position, make) if remembered \
+                else make()
+        return self._entries[position]
 
 
 def _chosen(source: FeedSource) -> tuple[int, ...]:
     """The positions of the briefings a feed holds: the newest, as many as its kind holds."""
     return source.positions[:FEED_SIZE if source.full_content else TOPIC_FEED_SIZE]
-
-
-def feed_inputs(model: SiteModel, source: FeedSource, feed: Feed) -> bytes:
-    """A cheap digest of what `feed` (made from `source`) holds, site-wide settings aside:
-    its own fields, and each entry's briefing as `ModelDigests.briefing` digests it
-    (everything `make_entry` reads but the configuration)."""
-    return data_digest((
-        feed.url, feed.page_url, feed.title, feed.subtitle, feed.id, feed.updated, feed.full_content,
-        [model.digests.briefing(position) for position in _chosen(source)],
-    ))
 
 
 def make_entry(model: SiteModel, item: ResolvedBriefing) -> FeedEntry:
