@@ -1,4 +1,4 @@
-"""The cheap digest of a page's or feed's inputs (`PageSpec.inputs`, `feed_inputs`) is
+"""The cheap digest of a page's or feed's inputs (`PageSpec.inputs`, `Feeds.inputs`) is
 sound: whenever it is the same in two states of a site, so is the digest of the
 output's whole data, so a build may keep the output without digesting it."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -117,6 +118,7 @@ class Feeds:
         self._entries: dict[int, FeedEntry] = {}
         self._feeds: dict[int, Feed] = {}
         self._newest: str | None = None  # only a feed with no entries needs it
+        self._updated_at: dict[int, tuple[dt.datetime, str]] = {}
 
     def __len__(self) -> int:
         return len(self.sources)
@@ -154,8 +156,16 @@ class Feeds:
 
     def _updated(self, source: FeedSource) -> str:
         """A feed's `updated`: its newest entry's; for a feed with no entries, the site's newest."""
-        chosen = [_updated(self.model.briefings[p].briefing) for p in _chosen(source)]
-        return max(chosen, key=_instant) if chosen else self._newest_anywhere()
+        chosen = [self._entry_updated(p) for p in _chosen(source)]
+        return max(chosen, key=operator.itemgetter(0))[1] if chosen else self._newest_anywhere()
+
+    def _entry_updated(self, position: int) -> tuple[dt.datetime, str]:
+        """A briefing's entry's `updated` as an instant and as written, made once per process:
+        a briefing is in a dozen feeds."""
+        if position not in self._updated_at:
+            text = _updated(self.model.briefings[position].briefing)
+            self._updated_at[position] = (_instant(text), text)
+        return self._updated_at[position]
 
     def _newest_anywhere(self) -> str:
         if self._newest is None:
