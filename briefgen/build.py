@@ -164,6 +164,7 @@ def build_site(
     publishing: bool = True,
     use_cache: bool = False,
     cache: BuildCache | None = None,
+    persist: bool = False,
     workers: int | None = None,
     progress: Progress = _quiet,
     warn: Progress = _quiet,
@@ -173,26 +174,27 @@ def build_site(
     With `search`, Pagefind indexes the written pages; when that fails the site is
     still built and the reason is one of the result's `warnings`. `use_cache`
     keeps a cache in `.briefgen-cache/` between runs; a long-lived caller (the
-    preview server) passes its own `cache` instead. A preview (`publishing=False`)
+    preview server) passes its own `cache` instead, and `persist` to write it
+    there too (so that the next process starts from it). A preview (`publishing=False`)
     tolerates a missing base_url. `workers` caps the processes (default: all cores).
     """
     out_dir = out_dir or root / OUTPUT_DIR
     check_output_dir(out_dir, root)
     with one_build_at_a_time(root, out_dir, warn):
         return _scanned_build(root, out_dir, drafts=drafts, base_url=base_url, search=search,
-                              publishing=publishing, use_cache=use_cache, cache=cache, workers=workers,
-                              progress=progress, warn=warn)
+                              publishing=publishing, use_cache=use_cache, cache=cache, persist=persist,
+                              workers=workers, progress=progress, warn=warn)
 
 
 def _scanned_build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, search: bool,
-                   publishing: bool, use_cache: bool, cache: BuildCache | None, workers: int | None,
-                   progress: Progress, warn: Progress) -> BuildResult:
+                   publishing: bool, use_cache: bool, cache: BuildCache | None, persist: bool,
+                   workers: int | None, progress: Progress, warn: Progress) -> BuildResult:
     # The output folder is walked on another core from the start: whether the build
     # has anything to do, and what it writes, both depend on what the folder holds.
     with fewer_collections(), Background(functools.partial(scan_output, out_dir)) as scanning:
         result = _build(root, out_dir, scanning.result, drafts=drafts, base_url=base_url,
                         search=search, publishing=publishing, use_cache=use_cache, cache=cache,
-                        workers=workers, progress=progress, warn=warn)
+                        persist=persist, workers=workers, progress=progress, warn=warn)
     if cache is not None and not use_cache:
         # A long-lived caller's next build freezes what it keeps (`_build`), and with it
         # any cyclic garbage of this one not collected by then: a template environment
@@ -227,7 +229,7 @@ def fewer_collections() -> Iterator[None]:
 
 def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, drafts: bool,
            base_url: str | None, search: bool, publishing: bool, use_cache: bool,
-           cache: BuildCache | None, workers: int | None, progress: Progress,
+           cache: BuildCache | None, persist: bool, workers: int | None, progress: Progress,
            warn: Progress) -> BuildResult:
     started = time.perf_counter()
     stamp = b""
@@ -275,7 +277,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
         gc.freeze()
     if site.report.failed():
         site.model.digests.stop()
-        if use_cache and cache is not None:
+        if (use_cache or persist) and cache is not None:
             save_cache(root, cache)
         raise ContentError(site.report)
     scan = scanned()
@@ -295,8 +297,8 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
         written = write_outputs(out_dir, plan, scan, keep, workers=workers)
     except SwapNeeded:  # again, without a cache (this build holds the lock already)
         return _scanned_build(root, out_dir, drafts=drafts, base_url=base_url, search=search,
-                              publishing=publishing, use_cache=False, cache=None, workers=workers,
-                              progress=progress, warn=warn)
+                              publishing=publishing, use_cache=False, cache=None, persist=False,
+                              workers=workers, progress=progress, warn=warn)
     if cache is not None:
         remember_outputs(cache, written)
     warnings: tuple[str, ...] = ()
@@ -314,7 +316,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
                                     else prose_state(inputs, cache, site, plan))
         if keeping and inputs is not None and reads is not None and remembered is not None:
             cache.kept = keep_site(inputs, site, reads, remembered, reshaped)
-        if use_cache:
+        if use_cache or persist:
             save_cache(root, cache)
     return BuildResult(len(site.pages), written.pages_made, written.stats, time.perf_counter() - started,
                        site.report, warnings, reshaped=reshaped is not None)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import functools
 import json
 import os
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from briefgen import __version__
-from briefgen.build import OUTPUT_DIR, build_site, check_site
+from briefgen.build import OUTPUT_DIR, BuildResult, build_site, check_site
 from briefgen.cache import load_cache
 from briefgen.diagnostics import Diagnostic, Report, Severity
 from briefgen.errors import BriefgenError, ContentError, UsageError
@@ -185,9 +184,18 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"briefgen: warning: {message}", file=sys.stderr)
 
     cache = load_cache(root, warn)
-    # One process: the server's threads make forking workers unsafe; edits touch few pages.
-    builder = functools.partial(build_site, root, out_dir, drafts=args.drafts, search=False,
-                                publishing=False, cache=cache, workers=1, warn=warn)
+    saved = False
+
+    def builder() -> BuildResult:
+        # One process: the server's threads make forking workers unsafe; edits touch few pages.
+        # Its cache lives in memory; until a build succeeds, it is written to disk too, so
+        # that the next `serve` or `build` starts from it, not from nothing.
+        nonlocal saved
+        result = build_site(root, out_dir, drafts=args.drafts, search=False, publishing=False, cache=cache,
+                            persist=not saved, workers=1, warn=warn)
+        saved = True
+        return result
+
     serve_site(ServeOptions(root, out_dir, args.host, args.port, args.open), builder)
     return EXIT_OK
 

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import write_corpus
+from briefgen.build import build_site
+from briefgen.cache import cache_path, load_cache
 from briefgen.cli import main, make_parser
 from briefgen.serve.session import exposure_warning, url_for
-from tests.conftest import MakeSite
+from tests.conftest import MakeSite, copy_example_site
 from tests.serve_support import request, wait_for
 
 
@@ -86,6 +88,31 @@ def test_the_server_run_in_a_large_sites_folder_patches_prose_and_survives_broke
         path.write_text(original)
         assert wait_for(lambda: errors.read_text().count("built in") == 3, 60), errors.read_text()
         assert "A paragraph added while serving." not in request(port, url_path).text
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+
+
+def test_the_server_writes_its_cache_once_and_the_next_server_starts_from_it(tmp_path: Path) -> None:
+    root = copy_example_site(tmp_path / "site")
+    manifest = cache_path(root)
+    errors = tmp_path / "err.txt"
+    with errors.open("wb") as err:
+        server = subprocess.Popen([sys.executable, "-m", "briefgen", "serve", "--port", "0"], cwd=root,
+                                  stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL)
+    try:
+        assert wait_for(lambda: errors.read_text().count("built in") == 1, 120), errors.read_text()
+        first = manifest.stat().st_mtime_ns
+        # What the next server would do (between this one's builds): nothing to make again.
+        warnings: list[str] = []
+        again = build_site(root, search=False, publishing=False, cache=load_cache(root, warnings.append),
+                           workers=1)
+        assert (again.pages, again.rendered, warnings) == (30, 0, [])
+        path = next((root / "content" / "briefings").glob("*.md"))
+        path.write_text(path.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Retitled ", 1),
+                        encoding="utf-8")
+        assert wait_for(lambda: errors.read_text().count("built in") == 2, 60), errors.read_text()
+        assert manifest.stat().st_mtime_ns == first  # a save's rebuild does not write it again
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=60)
