@@ -8,16 +8,19 @@ commit, leaving a mix of both. Each build therefore holds an advisory lock
 holds its output (where the staging folders go) for as long as it reads and
 writes them. A folder is locked, not a file in it: no lock file is left behind,
 and a lock dies with the process that held it, so a killed build never blocks
-the next one.
+the next one. (Windows has no `flock`: there builds are not serialized.)
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+if sys.platform != "win32":
+    import fcntl
 
 WAITING = ("another briefgen build of this site is running (a build, or `briefgen serve` "
            "rebuilding after a save); waiting for it to finish")
@@ -30,6 +33,9 @@ def one_build_at_a_time(root: Path, out_dir: Path, waiting: Callable[[str], None
     process holds one of them, and the build then waits for it."""
     holder = out_dir.resolve().parent
     holder.mkdir(parents=True, exist_ok=True)
+    if sys.platform == "win32":  # no flock there: builds of one site must not overlap
+        yield
+        return
     folders = sorted({root.resolve(), holder})  # always the same order: no two builds wait on each other
     with contextlib.ExitStack() as held:
         told = False
