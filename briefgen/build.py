@@ -186,6 +186,13 @@ def build_site(
                               workers=workers, progress=progress, warn=warn)
 
 
+def save_kept(root: Path, out_dir: Path, cache: BuildCache, warn: Progress = _quiet) -> None:
+    """Write a long-lived cache to `.briefgen-cache/` as its last build left it, while no
+    build of the site runs (as `build_site(..., persist=True)` would have)."""
+    with one_build_at_a_time(root, out_dir, warn):
+        save_cache(root, cache)
+
+
 def _scanned_build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, search: bool,
                    publishing: bool, use_cache: bool, cache: BuildCache | None, persist: bool,
                    workers: int | None, progress: Progress, warn: Progress) -> BuildResult:

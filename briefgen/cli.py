@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from briefgen import __version__
-from briefgen.build import OUTPUT_DIR, BuildResult, build_site, check_site
+from briefgen.build import OUTPUT_DIR, BuildResult, build_site, check_site, save_kept
 from briefgen.cache import load_cache
 from briefgen.diagnostics import Diagnostic, Report, Severity
 from briefgen.errors import BriefgenError, ContentError, UsageError
@@ -184,19 +184,24 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"briefgen: warning: {message}", file=sys.stderr)
 
     cache = load_cache(root, warn)
-    saved = False
+    saved = False  # a good build's cache is on disk
+    unsaved = False  # the last build was good and came after that
 
     def builder() -> BuildResult:
         # One process: the server's threads make forking workers unsafe; edits touch few pages.
         # Its cache lives in memory; until a build succeeds, it is written to disk too, so
-        # that the next `serve` or `build` starts from it, not from nothing.
-        nonlocal saved
+        # that the next `serve` or `build` starts from it, not from nothing (and again on
+        # the way out, when the last build was good).
+        nonlocal saved, unsaved
+        unsaved = False
         result = build_site(root, out_dir, drafts=args.drafts, search=False, publishing=False, cache=cache,
                             persist=not saved, workers=1, warn=warn)
-        saved = True
+        unsaved, saved = saved, True
         return result
 
     serve_site(ServeOptions(root, out_dir, args.host, args.port, args.open), builder)
+    if unsaved:
+        save_kept(root, out_dir, cache, warn)
     return EXIT_OK
 
 

@@ -93,7 +93,7 @@ def test_the_server_run_in_a_large_sites_folder_patches_prose_and_survives_broke
         server.wait(timeout=60)
 
 
-def test_the_server_writes_its_cache_once_and_the_next_server_starts_from_it(tmp_path: Path) -> None:
+def test_the_server_writes_its_cache_after_its_first_build_and_on_the_way_out(tmp_path: Path) -> None:
     root = copy_example_site(tmp_path / "site")
     manifest = cache_path(root)
     errors = tmp_path / "err.txt"
@@ -103,11 +103,7 @@ def test_the_server_writes_its_cache_once_and_the_next_server_starts_from_it(tmp
     try:
         assert wait_for(lambda: errors.read_text().count("built in") == 1, 120), errors.read_text()
         first = manifest.stat().st_mtime_ns
-        # What the next server would do (between this one's builds): nothing to make again.
-        warnings: list[str] = []
-        again = build_site(root, search=False, publishing=False, cache=load_cache(root, warnings.append),
-                           workers=1)
-        assert (again.pages, again.rendered, warnings) == (30, 0, [])
+        assert _next_start(root) == (30, 0, [])  # (between this one's builds) nothing to make again
         path = next((root / "content" / "briefings").glob("*.md"))
         path.write_text(path.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Retitled ", 1),
                         encoding="utf-8")
@@ -116,3 +112,14 @@ def test_the_server_writes_its_cache_once_and_the_next_server_starts_from_it(tmp
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=60)
+    # On the way out it is written as the last build left it: the next start makes nothing.
+    assert manifest.stat().st_mtime_ns != first
+    assert _next_start(root) == (30, 0, [])
+
+
+def _next_start(root: Path) -> tuple[int, int, list[str]]:
+    """What the next server's first build does from the disk cache: pages, pages made, warnings."""
+    warnings: list[str] = []
+    cache = load_cache(root, warnings.append)
+    again = build_site(root, search=False, publishing=False, cache=cache, workers=1)
+    return again.pages, again.rendered, warnings
