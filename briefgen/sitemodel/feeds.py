@@ -116,7 +116,6 @@ class Feeds:
                  remembered: Remembered | None = None) -> None:
         self.model, self.sources, self.remembered = model, sources, remembered
         self._entries: dict[int, FeedEntry] = {}
-        self._feeds: dict[int, Feed] = {}
         self._newest: str | None = None  # only a feed with no entries needs it
         self._updated_at: dict[int, tuple[dt.datetime, str]] = {}
 
@@ -124,17 +123,11 @@ class Feeds:
         return len(self.sources)
 
     def __getitem__(self, index: int) -> Feed:
-        if index not in self._feeds:
-            self._feeds[index] = self._feed(self.sources[index])
-        return self._feeds[index]
-
-    def url(self, index: int) -> str:
-        return urls.feed_url(self.sources[index].page_url)
-
-    def _feed(self, source: FeedSource) -> Feed:
+        """The feed, made now (a job asks for its feed once); its entries are made once."""
+        source = self.sources[index]
         chosen = tuple(self._entry(p) for p in _chosen(source))
         return Feed(
-            url=urls.feed_url(source.page_url),
+            url=self.url(index),
             page_url=source.page_url,
             title=source.title,
             subtitle=source.subtitle,
@@ -143,6 +136,9 @@ class Feeds:
             entries=chosen,
             full_content=source.full_content,
         )
+
+    def url(self, index: int) -> str:
+        return urls.feed_url(self.sources[index].page_url)
 
     def inputs(self, index: int) -> bytes:
         """A cheap digest of what `self[index]` holds, site-wide settings aside: its
