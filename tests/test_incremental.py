@@ -35,6 +35,7 @@ class Site:
         self.files: dict[str, str] = {}
         self.actors: dict[str, list[str]] = {}
         self.names: dict[str, str] = {}  # an actor's name, when not "Person <n>"
+        self.profiles: dict[str, str] = {}  # an actor's other fields and profile, when edited
         self.briefings: dict[str, dict[str, object]] = {}
         self.counter = 0
         self.put("site.yaml", "title: Prop\nbase_url: https://example.org/\noptions:\n  page_size: 2\n")
@@ -66,18 +67,20 @@ class Site:
         n = aid.split("-")[1]
         aliases = ", ".join(self.actors[aid])
         name = self.names.get(aid, f"Person {n}")
+        country, more, profile = COUNTRIES[int(n) % 4], "", f"Profile of Person {n}; see Armenia."
+        if aid in self.profiles:
+            country, more, profile = self.profiles[aid].split("|")
         self.put(f"content/actors/{aid}.md",
-                 f"---\nname: {name}\naliases: [{aliases}]\ncountry: {COUNTRIES[int(n) % 4]}\n---\n"
-                 f"Profile of Person {n}; see Armenia.\n")
+                 f"---\nname: {name}\naliases: [{aliases}]\ncountry: {country}\n{more}---\n{profile}\n")
 
     def write_briefing(self, name: str) -> None:
         b = self.briefings[name]
         relations = "".join(f"\n  - between: [{a}, {c}]\n    status: {s}" for a, c, s in b["relations"])  # type: ignore[attr-defined]
         self.put(f"content/briefings/{name}.md",
-                 f"---\ntitle: {b['title']}\ndate: {b['date']}\n{b.get('above', '')}"
+                 f"---\ntitle: {b['title']}\ndate: {b['date']}\n{b.get('draft', '')}{b.get('above', '')}"
                  f"actors: [{', '.join(b['actors'])}]\n"  # type: ignore[arg-type]
                  f"countries: [{', '.join(b['countries'])}]\ntags: [{b['tag']}]\n"  # type: ignore[arg-type]
-                 f"relations: {relations or '[]'}\n{b.get('shown', '')}---\n{b['body']}\n")
+                 f"relations: {relations or '[]'}\n{b.get('shown', '')}{b.get('meta', '')}---\n{b['body']}\n")
 
     def apply(self, op: tuple[int, ...]) -> None:
         kind, a, b, c = op
@@ -184,13 +187,46 @@ class Site:
             tag = WORDS[b % 6]
             self.briefings[name]["tag"] = [tag, f"{tag}, {tag.title()}", f"{tag}, {WORDS[c % 3]}", ""][c % 4]
             self.write_briefing(name)
+        elif kind == 16:  # old URLs: aliases given, changed or taken away (the redirects)
+            name = names[a % len(names)]
+            stem = name[11:]
+            self.briefings[name]["meta"] = ["", f"aliases: [/old/{stem}/]\n",
+                                            f"aliases: [/old/{stem}/, /{b}/{stem}.html]\n"][c % 3]
+            self.write_briefing(name)
+        elif kind == 17:  # a draft, or a draft published (drafts are left out of the site)
+            name = names[a % len(names)]
+            item = self.briefings[name]
+            item["draft"] = "" if item.get("draft") else "draft: true\n"
+            self.write_briefing(name)
+        elif kind == 18:  # a static file added, changed or removed
+            path = ["static/css/extra.css", f"static/files/note-{b % 3}.txt", "static/robots-extra.txt"]
+            path = path[c % 3]
+            if a % 3 == 0 and path in self.files:
+                self.drop(path)
+            else:
+                self.put(path, f"/* {WORDS[b % 8]} {c} */\n")
+        elif kind == 19:  # a plain page added, edited or removed
+            path = f"content/pages/{['about', 'methods'][c % 2]}.md"
+            if a % 3 == 0 and path in self.files:
+                self.drop(path)
+            else:
+                menu = "true" if b % 2 else "false"
+                self.put(path, f"---\ntitle: {WORDS[b % 8].title()} page\nmenu: {menu}\n"
+                               f"weight: {c % 3}\n---\n"
+                               f"About {WORDS[c % 8]}, with Person {b % 3} and Georgia.\n")
+        elif kind == 20:  # an actor's profile, role, kind or country edited
+            aid = actors[a % len(actors)]
+            kind_line = f"kind: {['person', 'organization'][c % 2]}\n"
+            self.profiles[aid] = (f"{COUNTRIES[b % 4]}|{kind_line}role: {WORDS[b % 8].title()} lead\n|"
+                                  f"Profile {c}: works on {WORDS[(b + c) % 8]} with Turkeyn.")
+            self.write_actor(aid)
         elif kind == 8:  # change the site's options
             mode = ["first", "all", "none"][a % 3]
             self.put("site.yaml", f"title: Prop {b % 2}\nbase_url: https://example.org/\n"
                                   f"options:\n  page_size: {2 + c % 2}\n  mention_links: {mode}\n")
 
 
-OPERATIONS = st.tuples(st.integers(0, 15), st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
+OPERATIONS = st.tuples(st.integers(0, 20), st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

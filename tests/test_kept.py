@@ -26,9 +26,9 @@ from briefgen.sitemodel import PageSpec
 from tests.test_incremental import Site, snapshot
 
 # Edits that keep the shape (retitle, what a briefing shows of itself, prose, tags), that
-# change what the model indexes (relations, declared actors), or where briefings stand
-# (add, delete, rename, redate).
-KINDS = st.sampled_from([10, 14, 14, 9, 10, 14, 15, 15, 0, 0, 3, 5, 13, 2, 2, 11])
+# change what the model indexes (relations, declared actors, old URLs), or where briefings
+# stand (add, delete, rename, redate, draft); and an actor's file, which takes the full build.
+KINDS = st.sampled_from([10, 14, 14, 9, 10, 14, 15, 15, 0, 0, 3, 5, 13, 2, 2, 11, 16, 16, 17, 17, 20])
 EDITS = st.tuples(KINDS, st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
 
 
