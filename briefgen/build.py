@@ -383,7 +383,8 @@ def _index_for_search(root: Path, out_dir: Path, written: Written, cached: bool)
     prefix = f"{SEARCH_DIR}/"
     folder = out_dir / SEARCH_DIR
     if index.files or folder.exists():
-        write_site(folder, [OutputFile(f.path.removeprefix(prefix), f.data) for f in index.files])
+        write_site(folder, [OutputFile(f.path.removeprefix(prefix), f.data) for f in index.files],
+                   outer=out_dir)  # its spare folder is not inside the output
     if not index.files and folder.is_dir():
         folder.rmdir()  # an index of pages it never saw would mislead the search page
     if index.problem:

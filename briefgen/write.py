@@ -8,14 +8,28 @@ temporary name, and only when the bytes differ. Staging is safe to run in
 worker processes. `commit` renames the staged files into place and removes
 stale files; `rollback` removes what was staged, leaving the previous output
 exactly as it was.
+
+A file that replaces one already there is staged in the spare folder beside
+the output (`.build.briefgen-spare/` for `build/`, at the same relative
+path) and swapped into place (`renameat2` with `RENAME_EXCHANGE`): the old
+copy moves to the spare folder, whose next build writes over it in place.
+So a build that rewrites every page (a template edit) frees no file: on
+ext4 without a journal, replacing 14,000 files by renaming cost 3 to 4 s
+of commit and slowed every file created for minutes after, like a mass
+delete. The spare folder holds at most one old copy of each output file;
+deleting it is safe whenever no build runs. Where the swap is not
+available (not Linux, another file system, a file system without it),
+files are staged beside their targets as before.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import os
 import shutil
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -23,6 +37,7 @@ from briefgen.errors import BuildError
 from briefgen.render import OutputFile
 
 TEMP_SUFFIX = ".briefgen-tmp"
+SPARE_SUFFIX = ".briefgen-spare"
 PROTECTED_NAMES = ("site.yaml", "content", ".git", "pyproject.toml")
 
 
@@ -39,7 +54,8 @@ class SwapNeeded(BuildError):
 
 @dataclass(frozen=True)
 class Transaction:
-    """One build's write. `staging` is set when the output folder is new (or replaced)."""
+    """One build's write. `staging` is set when the output folder is new (or replaced);
+    `spare` where replaced files are staged, when they can be swapped into place."""
 
     out_dir: Path
     paths: frozenset[str]
@@ -47,6 +63,7 @@ class Transaction:
     existing: frozenset[str]
     staging: Path | None
     new_dirs: tuple[Path, ...]
+    spare: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -133,9 +150,11 @@ def _validate(out_dir: Path, paths: Iterable[str], links: set[str]) -> None:
 
 
 def begin(out_dir: Path, paths: Collection[str], keep: Collection[str] = (),
-          scan: OutputScan | None = None) -> Transaction:
+          scan: OutputScan | None = None, outer: Path | None = None) -> Transaction:
     """Plan a write of `paths` (to be staged) while the files in `keep` stay as they are;
     `scan` is the output folder as the build found it (looked at again when not given).
+    `outer`: the output folder that `out_dir` is a folder of, whose spare folder holds
+    this one's.
 
     Raises `SwapNeeded` when kept files would have to move to a new folder.
     """
@@ -159,8 +178,9 @@ def begin(out_dir: Path, paths: Collection[str], keep: Collection[str] = (),
             missing.add(folder)
             folder = folder.rpartition("/")[0]
     new_dirs = sorted(missing, key=lambda d: d.count("/"))
+    spare = spare_folder(out_dir) if outer is None else spare_folder(outer, out_dir.relative_to(outer))
     return Transaction(out_dir, frozenset(paths), frozenset(keep), frozenset(existing), None,
-                       tuple(out_dir / d for d in new_dirs))
+                       tuple(out_dir / d for d in new_dirs), spare)
 
 
 def begin_replace(out_dir: Path, paths: Collection[str]) -> Transaction:
@@ -183,8 +203,12 @@ def stage(tx: Transaction, file: OutputFile) -> bool:
             target.write_bytes(file.data)
             return True
         target = tx.out_dir / file.path
-        if file.path in tx.existing and _same(target, file.data):
-            return False
+        if file.path in tx.existing:
+            if _same(target, file.data):
+                return False
+            if tx.spare is not None:
+                _overwrite(tx.spare / file.path, file.data, tx.spare)
+                return True
         target.parent.mkdir(parents=True, exist_ok=True)
         _temp(target).write_bytes(file.data)
         return True
@@ -203,7 +227,10 @@ def commit(tx: Transaction, changed: Collection[str]) -> WriteStats:
         return WriteStats(len(tx.paths), 0, len(tx.existing - tx.paths))
     for path in sorted(changed):
         target = tx.out_dir / path
-        _temp(target).replace(target)
+        if tx.spare is not None and path in tx.existing:
+            _swap(tx.spare / path, target)
+        else:
+            _temp(target).replace(target)
     stale = sorted(tx.existing - tx.paths - tx.keep)
     for path in stale:
         (tx.out_dir / path).unlink()
@@ -223,15 +250,113 @@ def rollback(tx: Transaction) -> None:
             folder.rmdir()
 
 
-def write_site(out_dir: Path, files: Sequence[OutputFile], keep: Collection[str] = ()) -> WriteStats:
-    """Make `out_dir` hold exactly `files` plus the already correct files named in `keep`."""
-    tx = begin(out_dir, [f.path for f in files], keep)
+def write_site(out_dir: Path, files: Sequence[OutputFile], keep: Collection[str] = (),
+               outer: Path | None = None) -> WriteStats:
+    """Make `out_dir` hold exactly `files` plus the already correct files named in `keep`
+    (`outer`: as `begin` takes it)."""
+    tx = begin(out_dir, [f.path for f in files], keep, outer=outer)
     try:
         changed = [f.path for f in files if stage(tx, f)]
     except BaseException:
         rollback(tx)
         raise
     return commit(tx, changed)
+
+
+def spare_folder(out_dir: Path, inner: Path | str = "") -> Path | None:
+    """The spare folder of `out_dir` (made when a file is first staged there), or of its folder
+    `inner`; None where files cannot be swapped there: another file system, or no
+    `RENAME_EXCHANGE`."""
+    spare = out_dir.with_name(f".{out_dir.name}{SPARE_SUFFIX}")
+    try:
+        device = out_dir.stat().st_dev
+        if (spare if spare.exists() else spare.parent).stat().st_dev != device:
+            return None
+    except OSError:
+        return None
+    works = _swaps.get(device)
+    if works is None:
+        works = _swap_works(out_dir.with_name(f".{out_dir.name}.briefgen-probe-{os.getpid()}"))
+        if works is not None:
+            _swaps[device] = works
+    return spare / inner if works else None
+
+
+_RENAME_EXCHANGE = 2  # from <linux/fs.h>
+_AT_FDCWD = -100
+_swaps: dict[int, bool] = {}  # by device: whether files there can be swapped
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    try:
+        call: Callable[..., int] = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError, TypeError):  # not glibc 2.28+ (or not Linux)
+        return None
+    return call
+
+
+def _exchanged(a: Path, b: Path) -> bool:
+    """Swap `a` and `b` atomically; False when the system or file system cannot."""
+    call = _renameat2()
+    return call is not None and call(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b),
+                                     _RENAME_EXCHANGE) == 0
+
+
+def _swap_works(probe: Path) -> bool | None:
+    """Whether two files beside `probe` (removed after) can be swapped; None when they could
+    not be written to find out."""
+    a, b = probe.with_name(probe.name + "-a"), probe.with_name(probe.name + "-b")
+    try:
+        a.write_bytes(b"a")
+        b.write_bytes(b"b")
+        return _exchanged(a, b) and a.read_bytes() == b"b"
+    except OSError:
+        return None
+    finally:
+        a.unlink(missing_ok=True)
+        b.unlink(missing_ok=True)
+
+
+def _swap(staged: Path, target: Path) -> None:
+    """`staged` into `target`'s place, the old `target` to `staged`'s (renamed over where the
+    swap fails)."""
+    if not _exchanged(staged, target):
+        staged.replace(target)
+
+
+def _overwrite(path: Path, data: bytes, spare: Path) -> None:
+    """`data` written into the spare file at `path`, in place (its inode and blocks reused);
+    a copy that is hard-linked elsewhere is replaced, never written into."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)
+    except OSError:  # its folder is missing, or a file or folder of an older layout is in the way
+        _clear_way(path, spare)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)
+    try:
+        if os.fstat(fd).st_nlink > 1:
+            os.close(fd)
+            fd = -1
+            path.unlink()
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.ftruncate(fd, len(data))
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _clear_way(path: Path, spare: Path) -> None:
+    """Make room for the file `path` in the spare folder: what is there is only old copies."""
+    for parent in reversed(path.relative_to(spare).parents):
+        folder = spare / parent
+        if folder.is_file() or folder.is_symlink():
+            folder.unlink(missing_ok=True)
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def _staging(out_dir: Path) -> Path:

@@ -8,11 +8,13 @@ import random
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from briefgen import write
 from briefgen.build import build_site
 from briefgen.errors import BuildError, ContentError
 from briefgen.render import OutputFile
@@ -215,7 +217,8 @@ def test_failed_build_leaves_previous_output_untouched(make_site: MakeSite) -> N
     with pytest.raises(BuildError, match=r"briefing.html:1"):
         build_site(root)
     assert tree(root / "build") == before and stamps(root / "build") == times
-    assert not list(root.glob(".build*")), "no staging folder left behind"
+    # No staging folder is left behind; the spare folder (old copies to write over) may stay.
+    assert [p.name for p in root.glob(".build*")] in ([], [".build.briefgen-spare"])
 
 
 def test_a_build_leaves_no_process_behind_whether_it_fails_or_not(make_site: MakeSite) -> None:
@@ -229,25 +232,85 @@ def test_a_build_leaves_no_process_behind_whether_it_fails_or_not(make_site: Mak
     assert multiprocessing.active_children() == []
 
 
-def test_failed_write_rolls_back_when_disk_fills(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("failing", [1, 2, 3])
+def test_failed_write_rolls_back_when_disk_fills(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 failing: int) -> None:
+    """The disk fills while the `failing`th file is staged: a replaced one (staged in the
+    spare folder) or a new one (beside its target)."""
     out = tmp_path / "out"
     write_site(out, [OutputFile("a/index.html", b"A"), OutputFile("b.txt", b"B")])
     before, times = tree(out), stamps(out)
-    real_write = Path.write_bytes
+    write.spare_folder(out)  # whether files can be swapped here is found out before the disk fills
     calls = {"n": 0}
 
-    def failing_write(self: Path, data: bytes) -> int:  # type: ignore[override]
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise OSError(28, "No space left on device")
-        return real_write(self, data)
+    def failing_after(real: Callable[..., object]) -> Callable[..., object]:
+        def write(path: Path, data: bytes, *rest: object) -> object:
+            calls["n"] += 1
+            if calls["n"] == failing:
+                raise OSError(28, "No space left on device")
+            return real(path, data, *rest)
+        return write
 
-    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    monkeypatch.setattr(Path, "write_bytes", failing_after(Path.write_bytes))
+    monkeypatch.setattr(write, "_overwrite", failing_after(write._overwrite))
     with pytest.raises(BuildError, match="No space left"):
         write_site(out, [OutputFile("a/index.html", b"A2"), OutputFile("new/deep/x.html", b"X"),
                          OutputFile("b.txt", b"B2")])
     monkeypatch.undo()
     assert tree(out) == before and stamps(out) == times
+    write_site(out, [OutputFile("a/index.html", b"A2"), OutputFile("b.txt", b"B2")])
+    assert tree(out) == {"a/index.html": b"A2", "b.txt": b"B2"}
+
+
+def swapping(out: Path) -> Path:
+    """The spare folder of `out` (made first), or a skip where files cannot be swapped."""
+    out.mkdir(parents=True, exist_ok=True)
+    spare = write.spare_folder(out)
+    if spare is None:
+        pytest.skip("this file system (or system) cannot swap two files")
+    return spare
+
+
+def test_a_replaced_file_trades_places_with_its_old_copy_which_is_written_over_next(tmp_path: Path) -> None:
+    """A rewrite frees no file: the old copy goes to the spare folder, and the next rewrite
+    of that file is written into it (the same inode) and swapped back."""
+    out = tmp_path / "out"
+    spare = swapping(out)
+    write_site(out, [OutputFile("a/index.html", b"A"), OutputFile("b.txt", b"B")])
+    first = (out / "a/index.html").stat().st_ino
+    write_site(out, [OutputFile("a/index.html", b"A2"), OutputFile("b.txt", b"B")])
+    assert tree(out) == {"a/index.html": b"A2", "b.txt": b"B"}
+    assert (spare / "a/index.html").read_bytes() == b"A"
+    assert (spare / "a/index.html").stat().st_ino == first
+    assert not (spare / "b.txt").exists()  # unchanged: not staged
+    write_site(out, [OutputFile("a/index.html", b"A3, longer"), OutputFile("b.txt", b"B")])
+    assert tree(out) == {"a/index.html": b"A3, longer", "b.txt": b"B"}
+    assert (out / "a/index.html").stat().st_ino == first
+    write_site(out, [OutputFile("a/index.html", b"4"), OutputFile("b.txt", b"B")])
+    assert tree(out) == {"a/index.html": b"4", "b.txt": b"B"}  # a shorter one is cut to its length
+
+
+def test_a_hard_link_to_an_old_output_is_never_written_over(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    swapping(out)
+    write_site(out, [OutputFile("index.html", b"first")])
+    os.link(out / "index.html", tmp_path / "snapshot.html")  # as `cp -al` or rsync --link-dest do
+    write_site(out, [OutputFile("index.html", b"second")])
+    write_site(out, [OutputFile("index.html", b"third")])
+    assert (tmp_path / "snapshot.html").read_bytes() == b"first"
+    assert tree(out) == {"index.html": b"third"}
+
+
+def test_old_copies_of_another_layout_make_way_in_the_spare_folder(tmp_path: Path) -> None:
+    """`x` was a file and becomes a folder, `y` the other way round: their old copies in the
+    spare folder stand in the way of the next rewrite, which clears them."""
+    out = tmp_path / "out"
+    swapping(out)
+    for version in (b"1", b"2"):
+        write_site(out, [OutputFile("x", version), OutputFile("y/index.html", version)])
+    for version in (b"3", b"4"):
+        write_site(out, [OutputFile("x/index.html", version), OutputFile("y", version)])
+        assert tree(out) == {"x/index.html": version, "y": version}
 
 
 def test_stale_files_are_removed_and_unchanged_files_not_rewritten(make_site: MakeSite) -> None:
