@@ -158,6 +158,24 @@ def test_site_yaml_replaced_by_rename_is_still_watched(start_preview: StartPrevi
         assert title in preview.get("/")
 
 
+def test_a_new_base_url_path_is_served_from_the_next_good_build(start_preview: StartPreview,
+                                                                 make_site: MakeSite) -> None:
+    """The pages link under base_url's path: the server follows it as a restart would."""
+    root = example(make_site)
+    preview = start_preview(root)
+    for n, (path, broken) in enumerate([("/sub/", False), ("/sub/", True), ("/", False)], start=2):
+        (root / "site.yaml").write_text(f"title: T\nbase_url: https://example.org{path}\n"
+                                        + ("options: [\n" if broken else ""))
+        preview.wait_builds(n)
+        assert 'href="/sub/briefings/moscow/"' in preview.get(f"{path}index.html") or path == "/"
+        assert request(preview.port, f"{path}briefings/moscow/").status == 200
+        assert request(preview.port, f"{path}briefings/moscow/").text.count("First Title") >= 1
+        other = "/" if path == "/sub/" else "/sub/"
+        assert request(preview.port, f"{other}briefings/moscow/").status == 404
+        assert preview.session.base_path == path
+        assert (preview.session.failure is not None) == broken
+
+
 def test_a_source_folder_created_while_serving_is_watched(start_preview: StartPreview,
                                                           make_site: MakeSite) -> None:
     root = example(make_site)

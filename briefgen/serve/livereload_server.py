@@ -46,9 +46,10 @@ def _client_script() -> bytes:
     return resources.files("livereload").joinpath("vendors", "livereload.js").read_bytes()
 
 
-@dataclass(frozen=True)
+@dataclass
 class SiteView:
-    """What the handlers need to answer: the folder, its URL prefix, the build's state."""
+    """What the handlers need to answer: the folder, its URL prefix (which a rebuild after
+    an edit of `base_url` changes), the build's state."""
 
     out_dir: Path
     base_path: str
@@ -225,7 +226,7 @@ class LiveServer:
                  failure: Callable[[], BuildFailure | None] = lambda: None) -> None:
         self.host = host
         self._sockets: set[_ReloadSocket] = set()
-        view = SiteView(out_dir, base_path, HostPolicy(host), failure, _client_script())
+        self._view = view = SiteView(out_dir, base_path, HostPolicy(host), failure, _client_script())
         app = web.Application(
             [
                 (RELOAD_SOCKET, _ReloadSocket, {"view": view, "sockets": self._sockets}),
@@ -245,6 +246,15 @@ class LiveServer:
         self._http.add_sockets(sockets)
         bound: int = sockets[0].getsockname()[1]
         return bound
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site is served under."""
+        return self._view.base_path
+
+    @base_path.setter
+    def base_path(self, path: str) -> None:
+        self._view.base_path = path
 
     @property
     def pages(self) -> int:

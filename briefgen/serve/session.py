@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
-from briefgen.config import load_config
+from briefgen.config import SiteConfig, load_config
+from briefgen.diagnostics import Severity
 from briefgen.errors import UsageError
 from briefgen.serve.livereload_server import LiveServer
 from briefgen.serve.overlay import BuildFailure
@@ -52,6 +53,10 @@ class ServeOptions:
 def base_path(root: Path) -> str:
     """The URL path the built site lives under (`/` unless base_url has a path)."""
     config, _ = load_config(root)
+    return _served_under(config)
+
+
+def _served_under(config: SiteConfig) -> str:
     path = urlsplit(config.base_url).path or "/"
     return path if path.endswith("/") else path + "/"
 
@@ -171,6 +176,7 @@ class PreviewSession:
                 self._log("fixed")
             self._failure = None
             self._log(f"built in {time.perf_counter() - started:.2f}s")
+            self._follow_base_path()
         finally:
             self.builds += 1
             self._scheduler.finish()
@@ -178,6 +184,22 @@ class PreviewSession:
         if told:
             self._log(f"reloading {told} page{'' if told == 1 else 's'}")
         self._arm()
+
+
+    def _follow_base_path(self) -> None:
+        """Serve under the path of `base_url` as the site just built has it (an edit of
+        site.yaml may have changed it), as a new server would."""
+        try:
+            config, problems = load_config(self._options.root)
+        except OSError:
+            return
+        if any(d.severity is Severity.ERROR for d in problems):
+            return  # broken again since the build: the next build says so
+        path = _served_under(config)
+        if path != self.base_path:
+            self.base_path = self._server.base_path = path
+            url = url_for(self._options.host, self.port, path)
+            self._log(f"base_url's path changed: serving at {url} now")
 
 
 def _describe(batch: tuple[Path, ...], root: Path) -> str:
