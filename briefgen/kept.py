@@ -159,7 +159,7 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
     shape, or the kept site re-indexed for them (see the module); else None. The cache
     learns the new records and bodies."""
     kept = cache.kept
-    if not isinstance(kept, KeptSite) or kept.inputs.frame != inputs.frame:
+    if not isinstance(kept, KeptSite) or not inputs.frame_kept(kept.inputs.frame, cache):
         return None
     read_then = kept.inputs.briefings
     candidates = [path for path, found in inputs.briefings.items()

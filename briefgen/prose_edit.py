@@ -83,6 +83,14 @@ class InputScan:
     newest: int  # the newest mtime among them, in ns
     frame: bytes  # the same but for the briefing files: what a prose edit must leave alone
     briefings: dict[str, tuple[int, int]]  # briefing file (relative to the site) -> (size, mtime)
+    frame_newest: int = 0  # the newest mtime of the files in `frame`, in ns
+
+    def frame_kept(self, frame: bytes, cache: BuildCache) -> bool:
+        """Whether the files other than briefings are as they were when `frame` was taken by
+        the build that saved `cache`: the same stamps, none changed so close to that
+        build that its stamp proves nothing (a same-size edit within the mtime's
+        resolution)."""
+        return frame == self.frame and not cache.is_racy(self.frame_newest)
 
 
 def scan_inputs(root: Path, folders: Iterable[Path], described: bytes) -> InputScan:
@@ -95,7 +103,7 @@ def scan_inputs(root: Path, folders: Iterable[Path], described: bytes) -> InputS
     start = len(top) + 1
     prefix = f"{top}/{BRIEFINGS_DIR}/"
     briefings: dict[str, tuple[int, int]] = {}
-    newest = 0
+    newest = frame_newest = 0
     for folder in folders:
         for path, size, mtime in sorted(walk_files(folder.absolute())):
             newest = max(newest, mtime)
@@ -109,7 +117,8 @@ def scan_inputs(root: Path, folders: Iterable[Path], described: bytes) -> InputS
                     briefings[path[start:]] = (size, mtime)
                     continue
             frame.update(line)
-    return InputScan(stamp.digest(), newest, frame.digest(), briefings)
+            frame_newest = max(frame_newest, mtime)
+    return InputScan(stamp.digest(), newest, frame.digest(), briefings, frame_newest)
 
 
 @dataclass
@@ -269,9 +278,11 @@ def patch_prose(root: Path, out_dir: Path, inputs: InputScan, manifest: Manifest
     state = manifest.prose if manifest is not None else None
     if manifest is None or not isinstance(state, ProseState) or not state.splices:
         return None
-    if state.frame != inputs.frame or state.briefings.keys() != inputs.briefings.keys():
+    if state.briefings.keys() != inputs.briefings.keys():
         return None
     cache = live if live is not None else BuildCache(folder=root / CACHE_DIR, manifest=manifest)
+    if not inputs.frame_kept(state.frame, cache):
+        return None
     candidates = [path for path, found in inputs.briefings.items()
                   if found != state.briefings[path] or cache.is_racy(found[1])]
     if not candidates or len(candidates) > MOST_FILES:

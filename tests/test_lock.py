@@ -14,6 +14,7 @@ from briefgen.build import BuildResult, build_site
 from briefgen.cache import RACY_SECONDS, BuildCache
 from briefgen.lock import WAITING, one_build_at_a_time
 from tests.conftest import REPO, copy_example_site
+from tests.test_incremental import age_sources
 
 # A process that holds the site's locks, as a build does, until its stdin closes.
 HOLDER = """
@@ -142,6 +143,7 @@ def test_the_preview_and_a_published_build_take_turns_on_one_output(tmp_path: Pa
     root = copy_example_site(tmp_path / "site")
     draft = root / "content" / "briefings" / "2024-06-01-a-draft.md"
     draft.write_text("---\ntitle: A draft\ndate: 2024-06-01\ndraft: true\n---\nNot yet.\n", encoding="utf-8")
+    age_sources(root)  # saved a while ago, as a writer's files are
     kept = BuildCache()
 
     def preview() -> BuildResult:

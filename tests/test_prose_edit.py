@@ -3,6 +3,7 @@ gives exactly the bytes of a clean build; anything more than prose takes the ful
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from briefgen.build import BuildResult, build_site
 from briefgen.prose_edit import body_splices
 from briefgen.render import make_environment
 from tests.conftest import copy_example_site
+from tests.test_incremental import age_sources
 
 BRIEFING = "content/briefings/2024-05-08-pashinyan-in-moscow.md"
 PAGE = "briefings/pashinyan-in-moscow/index.html"
@@ -24,7 +26,10 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    return copy_example_site(tmp_path / "site")
+    """The example site, saved a minute ago (as a writer's files are when they edit one)."""
+    root = copy_example_site(tmp_path / "site")
+    age_sources(root)
+    return root
 
 
 def build(root: Path) -> BuildResult:
@@ -176,6 +181,32 @@ def test_a_site_given_as_the_current_folder_patches_prose_too(site: Path, tmp_pa
     (site / BRIEFING).write_text((site / BRIEFING).read_text() + "\nOne more paragraph, here.\n")
     result = build_site(Path(), search=False, use_cache=not live, cache=cache)
     assert result.prose_edit and result.rendered == 1
+    assert snapshot(site / "build") == clean_build(site, tmp_path)
+
+
+@pytest.mark.parametrize("live", [False, True], ids=["build", "serve"])
+@pytest.mark.parametrize("briefing_edit", ["prose", "title"])
+def test_a_same_size_edit_of_another_file_within_a_second_of_the_last_build_is_not_missed(
+        site: Path, tmp_path: Path, live: bool, briefing_edit: str) -> None:
+    """An actor's file changed so soon after the build that read it that its mtime (on a file
+    system that keeps whole seconds) and size stay the same, then a briefing edited: the
+    prose patch and the kept site must not trust the actor's stamp."""
+    from briefgen.cache import BuildCache
+
+    cache = BuildCache() if live else None
+    actor = site / "content/actors/vladimir-putin.md"
+    os.utime(actor)  # saved just now: the build below reads it within a second
+    build_site(site, search=False, use_cache=not live, cache=cache)
+    stamp = actor.stat().st_mtime_ns
+    actor.write_text(actor.read_text().replace("President of Russia", "President of Rossia"))
+    os.utime(actor, ns=(stamp, stamp))
+    if briefing_edit == "prose":
+        (site / BRIEFING).write_text((site / BRIEFING).read_text() + "\nOne more paragraph.\n")
+    else:
+        edit(site, "title: ", "title: Now ")
+    result = build_site(site, search=False, use_cache=not live, cache=cache)
+    assert not result.prose_edit and not result.reshaped
+    assert "President of Rossia" in (site / "build/actors/vladimir-putin/index.html").read_text()
     assert snapshot(site / "build") == clean_build(site, tmp_path)
 
 
