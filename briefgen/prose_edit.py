@@ -202,8 +202,9 @@ def _body_uses(node: nodes.Node, ancestors: list[nodes.Node]) -> int | None:
     """How often `node` prints `page.body_html` as markup; None for any other use of `page`."""
     if isinstance(node, nodes.Name) and node.name == "page":
         return _page_use(node, ancestors) if node.ctx == "load" else None
-    if isinstance(node, (nodes.Include, nodes.Call)) and any(isinstance(a, _CAPTURING) for a in ancestors):
-        return None  # its output may be transformed
+    if isinstance(node, (nodes.Include, nodes.Call, nodes.Block)) and \
+            any(isinstance(a, _CAPTURING) for a in ancestors):
+        return None  # its output may be transformed (a block's: what a child template puts there)
     if isinstance(node, nodes.Call) and not _printed_whole(node, ancestors) and _calls_block(node):
         return None  # super() or self.block() used in an expression
     total = 0

@@ -138,6 +138,29 @@ def test_templates_that_use_the_body_otherwise_are_never_patched(tmp_path: Path,
     assert not _splices(tmp_path, {"briefing.html": override})
 
 
+THEME_BASE = (Path(__file__).parents[1] / "briefgen/theme/templates/base.html").read_text()
+
+
+@pytest.mark.parametrize("around", [
+    ('{% filter replace("Zebrafinch", "[redacted]") %}', "{% endfilter %}"),
+    ("{% set main %}", '{% endset %}{{ main | replace("Zebrafinch", "[redacted]") }}'),
+])
+def test_a_parent_template_that_transforms_the_main_block_is_never_patched(
+        site: Path, tmp_path: Path, around: tuple[str, str]) -> None:
+    """What a child template puts in the block goes through the parent's filter: a patched
+    body would not."""
+    block = "{% block main %}{% endblock %}"
+    assert block in THEME_BASE
+    (site / "templates" / "base.html").write_text(THEME_BASE.replace(block, around[0] + block + around[1]))
+    age_sources(site)
+    build(site)
+    (site / BRIEFING).write_text((site / BRIEFING).read_text() + "\nA Zebrafinch paragraph.\n")
+    result = build(site)
+    assert not result.prose_edit
+    assert "<p>A [redacted] paragraph.</p>" in (site / "build" / PAGE).read_text()
+    assert snapshot(site / "build") == clean_build(site, tmp_path)
+
+
 def test_an_override_that_shows_the_body_plainly_still_splices(tmp_path: Path) -> None:
     plain = ('{% extends "theme/base.html" %}{% block main %}'
              "<h1>{{ page.title }}</h1>{{ page.body_html | safe }}{% endblock %}")
