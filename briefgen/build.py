@@ -48,11 +48,11 @@ from briefgen.prose_edit import (
     prose_state_after,
     scan_inputs,
 )
-from briefgen.render import TEMPLATES_DIR, THEME, OutputFile
+from briefgen.render import TEMPLATES_DIR, THEME, OutputFile, theme_assets
 from briefgen.resolve import resolve
 from briefgen.search import SEARCH_DIR, find_pagefind, index_search
 from briefgen.sitemodel import PageSpec, SiteModel, build_model
-from briefgen.sitemodel.discovery import alias_problems, claimed_urls
+from briefgen.sitemodel.discovery import alias_problems, claimed_urls, static_problems, static_urls
 from briefgen.sitemodel.feeds import FeedSource, feed_sources
 from briefgen.sitemodel.model import Remembered, mention_suggestions, undeclared_mentions
 from briefgen.sitemodel.pages import Layout, lay_out
@@ -78,6 +78,7 @@ class LoadedSite:
     layout: Layout  # what the pages read their model through (for `kept`)
     unlinked: Mapping[str, list[EntityRef]]  # each briefing's undeclared mentions (for `kept`)
     drafts: bool  # drafts are published
+    served: tuple[str, ...] = ()  # the URLs of the static files and the theme's assets
 
 
 @dataclass(frozen=True)
@@ -127,13 +128,18 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
             cache.forget_unused_memo()
         diagnostics += problems
         feeds = feed_sources(model)
-        diagnostics += alias_problems(model, claimed_urls(pages, (urls.feed_url(f.page_url) for f in feeds)))
+        claimed = claimed_urls(pages, (urls.feed_url(f.page_url) for f in feeds))
+        static = static_paths(root)
+        diagnostics += static_problems(static, claimed)
+        served = (*static_urls(static), *(f"/{f.path}" for f in theme_assets(config.relation_vocabulary)))
+        diagnostics += alias_problems(model, [*claimed, *served])
         if (root / CONFIG_FILE).is_file():
             diagnostics += base_url_problems(config, publishing=publishing)
     except BaseException:
         model.digests.stop()
         raise
-    return LoadedSite(config, model, pages, Report.of(diagnostics), tuple(feeds), layout, unlinked, drafts)
+    return LoadedSite(config, model, pages, Report.of(diagnostics), tuple(feeds), layout, unlinked, drafts,
+                      served)
 
 
 def base_url_problems(config: SiteConfig, *, publishing: bool) -> list[Diagnostic]:
@@ -339,7 +345,7 @@ def _reshaped_site(reshaped: Reshaped) -> LoadedSite:
     else:
         layout, pages = kept.layout, kept.layout.reshape(model, reshaped.changed, kept.pages)
     return LoadedSite(kept.config, model, pages, reshaped.report, tuple(feed_sources(model)), layout,
-                      reshaped.unlinked, kept.drafts)
+                      reshaped.unlinked, kept.drafts, kept.served)
 
 
 def _patched(patched: Patched, started: float) -> BuildResult:
@@ -396,10 +402,16 @@ def _index_for_search(root: Path, out_dir: Path, written: Written, cached: bool)
 def static_files(root: Path) -> list[OutputFile]:
     """The site's `static/` folder, copied as is (dotfiles skipped)."""
     folder = root / STATIC_DIR
+    return [OutputFile(path, (folder / path).read_bytes()) for path in static_paths(root)]
+
+
+def static_paths(root: Path) -> list[str]:
+    """The files of the site's `static/` folder, as paths inside it (dotfiles skipped)."""
+    folder = root / STATIC_DIR
     if not folder.is_dir():
         return []
     return [
-        OutputFile(path.relative_to(folder).as_posix(), path.read_bytes())
+        path.relative_to(folder).as_posix()
         for path in sorted(folder.rglob("*"))
         if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts)
     ]

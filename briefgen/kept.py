@@ -254,7 +254,7 @@ def _reindexed(kept: KeptSite, edits: Mapping[str, tuple[ResolvedBriefing, Rende
                          revise=cache.revise, workers=1)
     layout, pages, problems = lay_out(edited)
     feeds = (feed_url(feed.page_url) for feed in feed_sources(edited))
-    if problems or alias_problems(edited, claimed_urls(pages, feeds)):
+    if problems or alias_problems(edited, [*claimed_urls(pages, feeds), *kept.site.served]):
         return None
     then = {path: position for path, (_, position) in kept.places.items() if position is not None}
     places = edited.places()
@@ -286,7 +286,7 @@ def _tag_pages_before_and_after(kept: KeptSite, model: SiteModel) -> set[str] | 
     if after.intersection(others):
         return None
     feeds = (feed_url(feed.page_url) for feed in kept.site.feeds)
-    if alias_problems(model, claimed_urls((), [*others, *after, *feeds])):
+    if alias_problems(model, [*claimed_urls((), [*others, *after, *feeds]), *kept.site.served]):
         return None
     return {output_path(url) for url in before | after}
 

@@ -159,6 +159,7 @@ def test_redirects_live_under_the_base_path(make_site: MakeSite) -> None:
     ("/feed.xml", "collides with the page /feed.xml"),
     ("/sitemap.xml", "collides with the page /sitemap.xml"),
     ("/briefings/x/index.html", "is this briefing's own URL"),
+    ("/files/hello.txt", "collides with the page /files/hello.txt"),  # a file of static/
 ])
 def test_alias_colliding_with_a_page_is_an_error_at_its_line(
     make_site: MakeSite, alias: str, message: str
@@ -166,6 +167,7 @@ def test_alias_colliding_with_a_page_is_an_error_at_its_line(
     root = make_site({
         **ACTORS_AND_COUNTRIES,
         "content/briefings/2024-05-08-x.md": briefing(aliases=f"[{alias}]"),
+        "static/files/hello.txt": "Hello.\n",
     })
     errors = [d for d in check_site(root).diagnostics if d.severity is Severity.ERROR]
     assert len(errors) == 1
@@ -174,6 +176,31 @@ def test_alias_colliding_with_a_page_is_an_error_at_its_line(
     assert message in errors[0].message
     with pytest.raises(ContentError):
         build_site(root, search=False)
+
+
+def test_an_alias_naming_a_theme_asset_is_an_error(make_site: MakeSite) -> None:
+    root = make_site({**ACTORS_AND_COUNTRIES, "content/briefings/2024-05-08-x.md": briefing()})
+    build_site(root, search=False)
+    stylesheet = next((root / "build/assets").glob("*.css")).relative_to(root / "build").as_posix()
+    (root / "content/briefings/2024-05-08-x.md").write_text(briefing(aliases=f"[/{stylesheet}]"))
+    errors = [d for d in check_site(root).diagnostics if d.severity is Severity.ERROR]
+    assert [d.message for d in errors] == [f"alias '/{stylesheet}' collides with the page /{stylesheet}"]
+
+
+@pytest.mark.parametrize("path", ["feed.xml", "briefings/x/index.html", "sitemap.xml"])
+def test_a_static_file_where_the_build_makes_one_is_an_error_naming_it(make_site: MakeSite,
+                                                                      path: str) -> None:
+    root = make_site({**ACTORS_AND_COUNTRIES, "content/briefings/2024-05-08-x.md": briefing()})
+    build_site(root, search=False)
+    before = (root / "build" / path).read_bytes()
+    (root / "static" / path).parent.mkdir(parents=True)
+    (root / "static" / path).write_text("mine\n")
+    errors = [d for d in check_site(root).diagnostics if d.severity is Severity.ERROR]
+    assert [(d.path, d.line) for d in errors] == [(f"static/{path}", 0)]
+    assert "stands where the build makes /" in errors[0].message
+    with pytest.raises(ContentError):
+        build_site(root, search=False)
+    assert (root / "build" / path).read_bytes() == before
 
 
 def test_one_alias_for_two_briefings_is_an_error(make_site: MakeSite) -> None:

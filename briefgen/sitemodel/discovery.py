@@ -95,6 +95,23 @@ def alias_problems(model: SiteModel, claimed: Iterable[str]) -> list[Diagnostic]
     return problems
 
 
+def static_urls(static: Sequence[str]) -> list[str]:
+    """The URLs of the files of `static/` (paths inside it)."""
+    return [encode_path(f"/{path}") for path in static]
+
+
+def static_problems(static: Sequence[str], claimed: Iterable[str]) -> list[Diagnostic]:
+    """An error for each file of `static/` (a path inside it) that stands where the build
+    makes a page or file (`claimed`, as `claimed_urls` gives them)."""
+    owners = {_key(url): url for url in claimed}
+    return [
+        error(f"static/{path}", 0, 0, f"static/{path} stands where the build makes {owners[key]}",
+              hint="rename or remove it; to change a page the build makes, override its template")
+        for path, url in zip(static, static_urls(static), strict=True)
+        if (key := _key(url)) in owners
+    ]
+
+
 def _key(path: str) -> str:
     if path.endswith("/index.html"):
         path = path[: -len("index.html")]
