@@ -31,7 +31,7 @@ from briefgen.cache import (
 from briefgen.config import CONFIG_FILE, SiteConfig, is_absolute_url, load_config
 from briefgen.content import load_content
 from briefgen.content.loader import CONTENT_DIR
-from briefgen.diagnostics import Diagnostic, Report, error, warning
+from briefgen.diagnostics import Diagnostic, Report, Severity, error, warning
 from briefgen.entities import EntityRef, build_registry
 from briefgen.errors import ContentError, UsageError
 from briefgen.kept import Reshaped, keep_site, reshape
@@ -105,6 +105,7 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
     a cache, whose plan settles them: `ModelDigests.ahead`).
     """
     config, diagnostics = load_config(root)
+    config_read = not any(d.severity is Severity.ERROR for d in diagnostics)  # else its values are defaults
     if base_url is not None:
         if not is_absolute_url(base_url):
             raise UsageError(f"--base-url must be an absolute http(s) URL, not '{base_url}'")
@@ -133,7 +134,7 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
         diagnostics += static_problems(static, claimed)
         served = (*static_urls(static), *(f"/{f.path}" for f in theme_assets(config.relation_vocabulary)))
         diagnostics += alias_problems(model, [*claimed, *served])
-        if (root / CONFIG_FILE).is_file():
+        if (root / CONFIG_FILE).is_file() and config_read:
             diagnostics += base_url_problems(config, publishing=publishing)
     except BaseException:
         model.digests.stop()

@@ -50,7 +50,7 @@ def load_config(root: Path) -> tuple[SiteConfig, list[Diagnostic]]:
     text = decode(path.read_bytes(), CONFIG_FILE)
     if isinstance(text, Diagnostic):
         return SiteConfig(), [text]
-    fm, diagnostics = parse_yaml(text, CONFIG_FILE, 1)
+    fm, diagnostics = parse_yaml(text, CONFIG_FILE, 1, CONFIG_FILE)
     if fm is None:
         return SiteConfig(), diagnostics
     defaults = SiteConfig()

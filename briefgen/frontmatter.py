@@ -52,19 +52,25 @@ class Located:
     col: int
 
 
-def parse_yaml(text: str, path: str, first_line: int) -> tuple[FrontMatter | None, list[Diagnostic]]:
-    """Compose `text` (which starts at line `first_line` of `path`) into a mapping reader."""
+# What PyYAML was reading when it found a problem, for the constructs whose problem is
+# where they open: a '[' or '{' or a quote left open is noticed lines later.
+_OPENED = {
+    "while parsing a flow sequence": ("a '[' list", "close it with ']' on the same line"),
+    "while parsing a flow mapping": ("a '{' mapping", "close it with '}' on the same line"),
+    "while scanning a quoted scalar": ("a quoted value", "close the quote, or write the value unquoted"),
+}
+
+
+def parse_yaml(text: str, path: str, first_line: int,
+               what: str = "front matter") -> tuple[FrontMatter | None, list[Diagnostic]]:
+    """Compose `text` (which starts at line `first_line` of `path`, and is the file's `what`)
+    into a mapping reader."""
     try:
         node = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        col = (mark.column + 1) if mark else 1
-        problem = exc.problem or exc.context or "invalid YAML"
-        hint = "check the indentation and quote values that contain ': ' or start with '@', '`' or '*'"
-        return None, [error(path, line, col, f"YAML syntax error in front matter: {problem}", hint)]
+        return None, [_syntax_error(exc, path, first_line, what)]
     except yaml.YAMLError as exc:  # reader errors carry no mark
-        return None, [error(path, first_line, 1, f"front matter is not valid YAML: {exc}")]
+        return None, [error(path, first_line, 1, f"{what} is not valid YAML: {exc}")]
     if node is None:
         node = yaml.MappingNode("tag:yaml.org,2002:map", [])
     if not isinstance(node, yaml.MappingNode):
@@ -75,6 +81,24 @@ def parse_yaml(text: str, path: str, first_line: int) -> tuple[FrontMatter | Non
         ]
     diagnostics: list[Diagnostic] = []
     return FrontMatter(node, path, first_line, diagnostics), diagnostics
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, path: str, first_line: int, what: str) -> Diagnostic:
+    """The error at the line to fix: where an unclosed '[', '{' or quote opens, else where
+    PyYAML stopped."""
+    problem = exc.problem or exc.context or "invalid YAML"
+    opened = _OPENED.get(exc.context or "")
+    if opened is not None and exc.context_mark is not None:
+        mark = exc.context_mark
+        found = exc.problem_mark
+        where = f" on line {first_line + found.line}" if found is not None else ""
+        return error(path, first_line + mark.line, mark.column + 1,
+                     f"YAML syntax error in {what}: {opened[0]} that is never closed ({problem}{where})",
+                     opened[1])
+    at = exc.problem_mark or exc.context_mark
+    return error(path, first_line + (at.line if at else 0), (at.column + 1) if at else 1,
+                 f"YAML syntax error in {what}: {problem}",
+                 "check the indentation and quote values that contain ': ' or start with '@', '`' or '*'")
 
 
 class FrontMatter:

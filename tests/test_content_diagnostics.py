@@ -36,12 +36,26 @@ def test_unclosed_front_matter(make_site: MakeSite) -> None:
     assert "never closed" in d.message
 
 
-def test_yaml_syntax_error_points_at_the_line_in_the_file(make_site: MakeSite) -> None:
-    text = "---\ntitle: ok\ndate: 2024-05-08\ntags: [a, b\nsummary: x\n---\nBody\n"
+@pytest.mark.parametrize(("opened", "what"), [("tags: [a, b", "a '[' list"),
+                                              ("tags: {a: b", "a '{' mapping"),
+                                              ('summary: "unclosed', "a quoted value")])
+def test_an_unclosed_bracket_or_quote_is_reported_where_it_opens(make_site: MakeSite, opened: str,
+                                                                 what: str) -> None:
+    text = f"---\ntitle: ok\ndate: 2024-05-08\n{opened}\nactors: [x]\n---\nBody\n"
     d = only(make_site({BRIEF: text}))
-    assert d.path == BRIEF
-    assert d.line in (5, 6)  # the scanner notices the unclosed '[' on the next key
-    assert "YAML syntax error" in d.message
+    # Where it opens, not on line 5 or 6, where PyYAML notices it.
+    assert (d.path, d.line, d.col) == (BRIEF, 4, len(opened.split(": ")[0]) + 3)
+    assert f"YAML syntax error in front matter: {what} that is never closed" in d.message
+    assert "on line 5" in d.message or "on line 6" in d.message
+
+
+def test_a_syntax_error_in_site_yaml_says_so_and_nothing_about_base_url(make_site: MakeSite) -> None:
+    root = make_site({"site.yaml": "title: T\nbase_url: https://example.org/\noptions: [page_size\n",
+                      BRIEF: "---\ntitle: ok\ndate: 2024-05-08\n---\nBody\n"})
+    d = only(root)
+    assert (d.path, d.line) == ("site.yaml", 3)
+    assert d.message.startswith("YAML syntax error in site.yaml: a '[' list that is never closed")
+    assert not [w for w in problems(root, Severity.WARNING) if "base_url" in w.message]
 
 
 def test_yaml_error_line_counts_from_the_file_not_the_block(make_site: MakeSite) -> None:
