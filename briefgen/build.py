@@ -280,6 +280,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
     progress("loading content")
     if reshaped is not None:
         site = _reshaped_site(reshaped)
+        workers = 1  # an edit of a few briefings: forking the kept site's heap costs more than it saves
     else:
         site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache,
                          workers=workers, digests_ahead=cache is not None)

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from briefgen import __version__
 from briefgen.build import OUTPUT_DIR, BuildResult, build_site, check_site, save_kept
-from briefgen.cache import load_cache
+from briefgen.cache import BuildCache, load_cache
 from briefgen.diagnostics import Diagnostic, Report, Severity
 from briefgen.errors import BriefgenError, ContentError, UsageError
 from briefgen.importer import ImportOptions, import_files, print_run
@@ -176,6 +176,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from briefgen.serve import ServeOptions, serve_site  # tornado and watchfiles: only when serving
+    from briefgen.serve.builder import BuildProcess, can_fork
 
     root = _root(args)
     out_dir = root / OUTPUT_DIR
@@ -183,25 +184,37 @@ def _serve(args: argparse.Namespace) -> int:
     def warn(message: str) -> None:
         print(f"briefgen: warning: {message}", file=sys.stderr)
 
-    cache = load_cache(root, warn)
+    cache: BuildCache | None = None
     saved = False  # a good build's cache is on disk
     unsaved = False  # the last build was good and came after that
 
-    def builder() -> BuildResult:
-        # One process: the server's threads make forking workers unsafe; edits touch few pages.
-        # Its cache lives in memory; until a build succeeds, it is written to disk too, so
+    def build(workers: int | None) -> BuildResult:
+        # The cache lives in memory; until a build succeeds, it is written to disk too, so
         # that the next `serve` or `build` starts from it, not from nothing (and again on
-        # the way out, when the last build was good).
-        nonlocal saved, unsaved
+        # the way out, when the last build was good: `finish`).
+        nonlocal cache, saved, unsaved
+        if cache is None:
+            cache = load_cache(root, warn)
         unsaved = False
         result = build_site(root, out_dir, drafts=args.drafts, search=False, publishing=False, cache=cache,
-                            persist=not saved, workers=1, warn=warn)
+                            persist=not saved, workers=workers, warn=warn)
         unsaved, saved = saved, True
         return result
 
-    serve_site(ServeOptions(root, out_dir, args.host, args.port, args.open), builder)
-    if unsaved:
-        save_kept(root, out_dir, cache, warn)
+    def finish() -> None:
+        if unsaved and cache is not None:
+            save_kept(root, out_dir, cache, warn)
+
+    options = ServeOptions(root, out_dir, args.host, args.port, args.open)
+    if not can_fork():  # built on one of the server's threads: one process, one core
+        serve_site(options, lambda: build(1))
+        finish()
+        return EXIT_OK
+    builder = BuildProcess(lambda: build(None), finish)  # forked before the server starts a thread
+    try:
+        serve_site(options, builder)
+    finally:
+        builder.close()
     return EXIT_OK
 
 

@@ -45,6 +45,8 @@ class BuildFailure:
 
     @classmethod
     def from_exception(cls, exc: BaseException) -> BuildFailure:
+        if isinstance(exc, FailedBuild):
+            return exc.failure
         if isinstance(exc, ContentError):
             shown = tuple(d for d in exc.report.diagnostics if d.severity is not Severity.SUGGESTION)
             return cls(f"the content has {exc.report.summary()}", shown)
@@ -60,6 +62,14 @@ class BuildFailure:
         if self.detail:
             lines.append(self.detail)
         return "\n".join(lines)
+
+
+class FailedBuild(Exception):
+    """A build that failed in another process (`serve.builder`), with what to show of it."""
+
+    def __init__(self, failure: BuildFailure) -> None:
+        super().__init__(failure.summary)
+        self.failure = failure
 
 
 def _where(diagnostic: Diagnostic) -> str:
