@@ -26,7 +26,7 @@ The kept site is used only when:
 
 - nothing but briefing files changed, and at most `MOST_FILES` of them (the
   same templates, site.yaml, static files, entity files, theme, options and
-  version);
+  version; none of those saved within two seconds of the last build);
 - each changed or new briefing parses with no error and resolves with no
   problem, and a changed one had no diagnostic but its parse's warnings and
   the suggestions to declare what its body names (others may say a line

@@ -12,7 +12,9 @@ files, and is done.
 Any doubt falls back to the full build. The patch is made only when:
 
 - nothing but briefing files changed (the same files; the same templates,
-  site.yaml, static files, entity files, theme, options and briefgen version);
+  site.yaml, static files, entity files, theme, options and briefgen version),
+  and none of the others was saved within two seconds of the last build (a
+  same-size edit then may keep its mtime: its stamp proves nothing);
 - each changed briefing parses to the same record but for its body, with the
   same diagnostics, and its body renders to the same first paragraph and the
   same mentions (entity, line, form, linked or not) as the cached one;
