@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import functools
 import os
 import shutil
+import stat
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -207,7 +209,12 @@ def stage(tx: Transaction, file: OutputFile) -> bool:
             if _same(target, file.data):
                 return False
             if tx.spare is not None:
-                _overwrite(tx.spare / file.path, file.data, tx.spare)
+                try:
+                    _overwrite(tx.spare / file.path, file.data, tx.spare)
+                except OSError as exc:
+                    raise BuildError(f"could not write {tx.out_dir / file.path}, previous output kept: "
+                                     f"{exc} (the spare folder {tx.spare} holds old copies only: "
+                                     "delete it and build again)") from exc
                 return True
         target.parent.mkdir(parents=True, exist_ok=True)
         _temp(target).write_bytes(file.data)
@@ -219,10 +226,11 @@ def stage(tx: Transaction, file: OutputFile) -> bool:
 def commit(tx: Transaction, changed: Collection[str]) -> WriteStats:
     """Make the staged files live and remove stale ones; nothing here can leave half a site."""
     if tx.staging is not None:
-        retired = tx.out_dir.with_name(f".{tx.out_dir.name}.old-{os.getpid()}")
-        if tx.out_dir.exists():
-            tx.out_dir.rename(retired)
-        tx.staging.rename(tx.out_dir)
+        real = tx.out_dir.resolve()  # a symlinked output stays a symlink, to the new folder
+        retired = real.with_name(f".{real.name}.old-{os.getpid()}")
+        if real.exists():
+            real.rename(retired)
+        tx.staging.rename(real)
         shutil.rmtree(retired, ignore_errors=True)
         return WriteStats(len(tx.paths), 0, len(tx.existing - tx.paths))
     for path in sorted(changed):
@@ -266,13 +274,17 @@ def write_site(out_dir: Path, files: Sequence[OutputFile], keep: Collection[str]
 def spare_folder(out_dir: Path, inner: Path | str = "") -> Path | None:
     """The spare folder of `out_dir` (made when a file is first staged there), or of its folder
     `inner`; None where files cannot be swapped there: another file system, or no
-    `RENAME_EXCHANGE`."""
+    `RENAME_EXCHANGE`, or it may not be written. It stands beside the folder that
+    `out_dir` names (`--output ..`, a symlink), never inside it."""
+    out_dir = out_dir.resolve()
     spare = out_dir.with_name(f".{out_dir.name}{SPARE_SUFFIX}")
     try:
         device = out_dir.stat().st_dev
         if (spare if spare.exists() else spare.parent).stat().st_dev != device:
             return None
     except OSError:
+        return None
+    if spare.exists() and not os.access(spare, os.W_OK | os.X_OK):
         return None
     works = _swaps.get(device)
     if works is None:
@@ -326,19 +338,28 @@ def _swap(staged: Path, target: Path) -> None:
 
 
 def _overwrite(path: Path, data: bytes, spare: Path) -> None:
-    """`data` written into the spare file at `path`, in place (its inode and blocks reused);
-    a copy that is hard-linked elsewhere is replaced, never written into."""
+    """`data` written into the spare file at `path`, in place (its inode and blocks reused).
+
+    Only a plain file of this user's, linked nowhere else, is written into; anything else
+    there (a symlink, which could point anywhere; a copy hard-linked elsewhere; a file it
+    may not write) is removed and the file made anew. A reused file gets the mode a new
+    one would have, as a clean build gives.
+    """
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)
-    except OSError:  # its folder is missing, or a file or folder of an older layout is in the way
+        fd = _open_spare(path)
+    except OSError:  # its folder is missing, or something of an older layout is in the way
         _clear_way(path, spare)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)
+        fd = _open_spare(path)
     try:
-        if os.fstat(fd).st_nlink > 1:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode) or found.st_nlink > 1 or found.st_uid != os.geteuid():
             os.close(fd)
             fd = -1
             path.unlink()
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)
+            fd = _open_spare(path)
+            found = os.fstat(fd)
+        if stat.S_IMODE(found.st_mode) != _new_file_mode():
+            os.fchmod(fd, _new_file_mode())
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
@@ -346,6 +367,27 @@ def _overwrite(path: Path, data: bytes, spare: Path) -> None:
     finally:
         if fd >= 0:
             os.close(fd)
+
+
+def _open_spare(path: Path) -> int:
+    """The spare file at `path` opened for writing (made if missing), never through a symlink
+    and never blocking on a FIFO; one it may not write, or a symlink, is removed first."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
+    try:
+        return os.open(path, flags, 0o666)
+    except OSError as exc:
+        if exc.errno not in (errno.ELOOP, errno.EACCES, errno.EPERM, errno.ENXIO):
+            raise
+    path.unlink()
+    return os.open(path, flags, 0o666)
+
+
+@functools.cache
+def _new_file_mode() -> int:
+    """The mode a file made now gets: 0o666 less the umask (read once per process)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _clear_way(path: Path, spare: Path) -> None:
@@ -360,7 +402,9 @@ def _clear_way(path: Path, spare: Path) -> None:
 
 
 def _staging(out_dir: Path) -> Path:
-    return out_dir.with_name(f".{out_dir.name}.staging-{os.getpid()}")
+    """Beside the folder that `out_dir` names (`--output ..`, a symlink), never inside it."""
+    real = out_dir.resolve()
+    return real.with_name(f".{real.name}.staging-{os.getpid()}")
 
 
 def _temp(target: Path) -> Path:

@@ -313,6 +313,69 @@ def test_old_copies_of_another_layout_make_way_in_the_spare_folder(tmp_path: Pat
         assert tree(out) == {"x/index.html": version, "y": version}
 
 
+def test_a_swapped_in_file_has_the_mode_a_new_one_has(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    swapping(out)
+    write_site(out, [OutputFile("index.html", b"1")])
+    new_mode = (out / "index.html").stat().st_mode & 0o777
+    (out / "index.html").chmod(0o600)  # the copy the next rewrite moves to the spare folder
+    for version in (b"2", b"3", b"4"):
+        write_site(out, [OutputFile("index.html", version)])
+        assert (out / "index.html").stat().st_mode & 0o777 == new_mode
+
+
+def test_a_symlink_in_the_output_or_the_spare_folder_is_never_written_through(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    spare = swapping(out)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("precious")
+    write_site(out, [OutputFile("a.html", b"1"), OutputFile("b.html", b"1")])
+    (out / "a.html").unlink()
+    (out / "a.html").symlink_to(precious)  # put there by hand; the next rewrite swaps it out
+    write_site(out, [OutputFile("a.html", b"2"), OutputFile("b.html", b"2")])
+    (spare / "b.html").unlink()
+    (spare / "b.html").symlink_to(tmp_path / "nowhere.txt")  # a dangling one
+    for version in (b"3", b"4"):
+        write_site(out, [OutputFile("a.html", version), OutputFile("b.html", version)])
+        assert tree(out) == {"a.html": version, "b.html": version}
+        assert not (out / "a.html").is_symlink()
+    assert precious.read_text() == "precious"
+    assert not (tmp_path / "nowhere.txt").exists()
+
+
+def test_a_spare_copy_that_is_not_ours_to_write_is_made_anew(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    spare = swapping(out)
+    write_site(out, [OutputFile("index.html", b"1")])
+    write_site(out, [OutputFile("index.html", b"2")])
+    if os.geteuid() == 0:
+        os.chown(spare / "index.html", 65534, 65534)  # another user's (root may write it, must not)
+    else:
+        (spare / "index.html").chmod(0o444)
+    write_site(out, [OutputFile("index.html", b"3")])
+    assert tree(out) == {"index.html": b"3"}
+    assert (out / "index.html").stat().st_uid == os.geteuid()
+
+
+def test_the_spare_and_staging_folders_stand_beside_the_folder_the_output_names(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--output ..` from a folder inside it, or an output that is a symlink: nothing of the
+    build's own lands inside the output, and a symlink stays a symlink."""
+    real = tmp_path / "real"
+    inner = real / "sub"
+    inner.mkdir(parents=True)
+    monkeypatch.chdir(inner)
+    for version in (b"1", b"2", b"3"):
+        write_site(Path(".."), [OutputFile("sub/index.html", version)])
+    assert tree(real) == {"sub/index.html": b"3"}
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    for files in ([OutputFile("x", b"file")], [OutputFile("x/index.html", b"folder")]):  # a new layout
+        write_site(link, files)
+    assert link.is_symlink() and tree(real) == {"x/index.html": b"folder"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".real.briefgen-spare", "link", "real"]
+
+
 def test_stale_files_are_removed_and_unchanged_files_not_rewritten(make_site: MakeSite) -> None:
     root = make_site({
         BRIEF: briefing(tags="[alpha]"),
