@@ -202,13 +202,14 @@ def save_kept(root: Path, out_dir: Path, cache: BuildCache, warn: Progress = _qu
 
 def _scanned_build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, search: bool,
                    publishing: bool, use_cache: bool, cache: BuildCache | None, persist: bool,
-                   workers: int | None, progress: Progress, warn: Progress) -> BuildResult:
+                   workers: int | None, progress: Progress, warn: Progress,
+                   swapping: bool = False) -> BuildResult:
     # The output folder is walked on another core from the start: whether the build
     # has anything to do, and what it writes, both depend on what the folder holds.
     with fewer_collections(), Background(functools.partial(scan_output, out_dir)) as scanning:
         result = _build(root, out_dir, scanning.result, drafts=drafts, base_url=base_url,
                         search=search, publishing=publishing, use_cache=use_cache, cache=cache,
-                        persist=persist, workers=workers, progress=progress, warn=warn)
+                        persist=persist, workers=workers, progress=progress, warn=warn, swapping=swapping)
     if cache is not None and not use_cache:
         # A long-lived caller's next build freezes what it keeps (`_build`), and with it
         # any cyclic garbage of this one not collected by then: a template environment
@@ -244,7 +245,7 @@ def fewer_collections() -> Iterator[None]:
 def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, drafts: bool,
            base_url: str | None, search: bool, publishing: bool, use_cache: bool,
            cache: BuildCache | None, persist: bool, workers: int | None, progress: Progress,
-           warn: Progress) -> BuildResult:
+           warn: Progress, swapping: bool = False) -> BuildResult:
     started = time.perf_counter()
     stamp = b""
     inputs: InputScan | None = None
@@ -307,13 +308,19 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
                         scan.files, cache, settled, reads, remembered)
     progress(f"rendering and writing what changed of {len(plan.jobs)} files")
     # The search index already in the output is kept while the pages are written.
+    # The search index is written after the pages, as its own output: kept by their write,
+    # unless the output folder is made anew (`swapping`), when it is made anew too.
     keep = {path for path in scan.files if path.startswith(f"{SEARCH_DIR}/")} if search else set()
+    if swapping:
+        keep = set()
     try:
         written = write_outputs(out_dir, plan, scan, keep, workers=workers)
-    except SwapNeeded:  # again, without a cache (this build holds the lock already)
+    except SwapNeeded:  # again, without a cache, into a new folder (this build holds the lock already)
+        if swapping:
+            raise
         return _scanned_build(root, out_dir, drafts=drafts, base_url=base_url, search=search,
                               publishing=publishing, use_cache=False, cache=None, persist=False,
-                              workers=workers, progress=progress, warn=warn)
+                              workers=workers, progress=progress, warn=warn, swapping=True)
     if cache is not None:
         remember_outputs(cache, written)
     warnings: tuple[str, ...] = ()

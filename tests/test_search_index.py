@@ -17,6 +17,7 @@ from briefgen.build import build_site
 from briefgen.cli import main
 from briefgen.search import find_pagefind
 from tests.conftest import REPO, MakeSite, briefing
+from tests.test_incremental import snapshot
 
 
 @pytest.fixture
@@ -222,3 +223,18 @@ def test_pages_a_site_template_marks_are_indexed_wherever_they_are(make_site: Ma
     out = root / "build"
     assert any("data-pagefind-body" in p.read_text() for p in (out / "tags").rglob("*.html"))
     assert indexed_pages(out) == marked_pages(out)
+
+
+def test_an_output_whose_layout_changes_is_made_anew_with_its_search_index(make_site: MakeSite,
+                                                                          tmp_path: Path) -> None:
+    """A file of static/ becomes a folder: the output folder is made anew, search index too
+    (the retry kept the old index's files, found the layout changed again, and recursed)."""
+    root = make_site({"content/briefings/2024-05-08-x.md": briefing(), "static/x": "a file\n"})
+    build_site(root, use_cache=True)
+    (root / "static/x").unlink()
+    (root / "static/x").mkdir()
+    (root / "static/x/index.html").write_text("a folder\n")
+    build_site(root, use_cache=True)
+    build_site(root, tmp_path / "clean")
+    assert snapshot(root / "build") == snapshot(tmp_path / "clean")
+    assert (root / "build/pagefind/pagefind-entry.json").is_file()
