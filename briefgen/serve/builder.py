@@ -14,7 +14,8 @@ server's cache written to disk) and ends.
 Ctrl-C in a terminal reaches every process of the terminal's foreground
 group; the builder ignores it: the server tells it when to stop, after the
 build under way is done. A server killed outright closes its end of the pipe,
-and the builder ends at once. Where processes cannot be forked, the server
+and the builder ends as soon as it is not building (a build under way is
+finished first). Where processes cannot be forked, the server
 builds on one of its threads, on one core (`in_process`).
 """
 
@@ -96,11 +97,23 @@ def _serve_builds(pipe: Any, servers: Any, build: Callable[[], object], finish: 
             try:
                 finish()
             finally:
-                pipe.send(None)
+                _answer(pipe, None)
             return
+        answer: BuildFailure | None
         try:
             build()
         except Exception as exc:  # shown by the server, as a build on its thread would be
-            pipe.send(BuildFailure.from_exception(exc))
+            answer = BuildFailure.from_exception(exc)
         else:
-            pipe.send(None)
+            answer = None
+        if not _answer(pipe, answer):
+            return
+
+
+def _answer(pipe: Any, answer: BuildFailure | None) -> bool:
+    """Tell the server; False when it is gone (killed during the build)."""
+    try:
+        pipe.send(answer)
+    except OSError:  # BrokenPipeError
+        return False
+    return True
