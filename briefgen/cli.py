@@ -212,7 +212,7 @@ def _serve(args: argparse.Namespace) -> int:
         return EXIT_OK
     builder = BuildProcess(lambda: build(None), finish)  # forked before the server starts a thread
     try:
-        serve_site(options, builder)
+        serve_site(options, builder, abort=builder.kill)
     finally:
         builder.close()
     return EXIT_OK

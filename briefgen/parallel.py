@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar, cast
 
@@ -55,6 +56,7 @@ def _adopt(job: Callable[[int], Any]) -> None:
     (what it inherited lives as long as it does; walking it would also copy its pages)."""
     global _worker_job
     _worker_job = job
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a handler of the process it came from
     gc.freeze()
     gc.enable()
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from briefgen.errors import BuildError, ContentError
 from briefgen.parallel import run_jobs
 from briefgen.serve.builder import BuildProcess, can_fork
 from briefgen.serve.overlay import BuildFailure
+from briefgen.serve.session import stopper
 from tests.serve_support import wait_for
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="builds in a forked process need fork")
@@ -120,3 +123,38 @@ def test_the_builder_ends_when_the_server_is_killed(tmp_path: Path) -> None:
     if not ended:
         os.kill(pid, signal.SIGKILL)
     assert ended, "the builder outlived its server"
+
+
+def test_kill_ends_a_build_under_way_and_the_waiting_call_says_so() -> None:
+    builder = BuildProcess(lambda: time.sleep(60), lambda: None)
+    outcome: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            builder()
+        except BaseException as exc:
+            outcome.append(exc)
+
+    waiting = threading.Thread(target=call)
+    started = time.monotonic()
+    waiting.start()
+    time.sleep(0.3)
+    builder.kill()
+    waiting.join(10)
+    assert not waiting.is_alive() and time.monotonic() - started < 10
+    assert isinstance(outcome[0], BuildError) and "ended unexpectedly" in str(outcome[0])
+    builder.close()  # nothing to wait for
+
+
+def test_a_second_ctrl_c_aborts_the_build_the_first_waits_for() -> None:
+    stop = asyncio.Event()
+    aborted: list[bool] = []
+    said: list[str] = []
+    on_signal = stopper(stop, lambda: aborted.append(True), said.append)
+    on_signal()
+    assert stop.is_set() and not aborted
+    on_signal()
+    assert aborted == [True] and "abandoned" in said[0]
+    patient = stopper(asyncio.Event(), None, said.append)  # nothing to abort: both just stop
+    patient()
+    patient()

@@ -13,15 +13,17 @@ server's cache written to disk) and ends.
 
 Ctrl-C in a terminal reaches every process of the terminal's foreground
 group; the builder ignores it: the server tells it when to stop, after the
-build under way is done. A server killed outright closes its end of the pipe,
-and the builder ends as soon as it is not building (a build under way is
-finished first). Where processes cannot be forked, the server
-builds on one of its threads, on one core (`in_process`).
+build under way is done, or ends it at once, with its workers, on a second
+Ctrl-C (`kill`). A server killed outright closes its end of the pipe, and the
+builder ends as soon as it is not building (a build under way is finished
+first). Where processes cannot be forked, the server builds on one of its
+threads, on one core (`cli._serve`).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -70,6 +72,16 @@ class BuildProcess:
         if failure is not None:
             raise FailedBuild(failure)
 
+    def kill(self) -> None:
+        """End the builder now, whatever it is doing, with the workers it forked (a build
+        under way leaves the output as it was; the lock goes with it); the call waiting
+        for it raises `BuildError`."""
+        if self._process.is_alive():
+            self._process.terminate()  # `_end_now` there
+            self._process.join(2)
+        if self._process.is_alive():
+            self._process.kill()
+
     def close(self) -> None:
         """Have the builder finish (after the build under way, if any) and end; wait for it."""
         with self._lock:
@@ -88,6 +100,7 @@ def _serve_builds(pipe: Any, servers: Any, build: Callable[[], object], finish: 
     """The builder's life: a build for each request, until asked to stop or orphaned."""
     servers.close()  # the server's end, inherited: held open here, it would never read as closed
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server says when to stop
+    signal.signal(signal.SIGTERM, _end_now)
     while True:
         try:
             request = pipe.recv()
@@ -108,6 +121,14 @@ def _serve_builds(pipe: Any, servers: Any, build: Callable[[], object], finish: 
             answer = None
         if not _answer(pipe, answer):
             return
+
+
+def _end_now(*_: object) -> None:
+    """SIGTERM in the builder (`BuildProcess.kill`, or one sent to the terminal's group):
+    its workers killed first, lest they go on with their jobs and then fail to report."""
+    for child in multiprocessing.active_children():
+        child.kill()
+    os._exit(1)
 
 
 def _answer(pipe: Any, answer: BuildFailure | None) -> bool:

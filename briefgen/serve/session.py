@@ -212,9 +212,12 @@ def _describe(batch: tuple[Path, ...], root: Path) -> str:
     return shown if len(batch) == 1 else f"{shown} and {len(batch) - 1} more"
 
 
-def serve_site(options: ServeOptions, builder: Builder, *, out: TextIO = sys.stdout,
-               err: TextIO = sys.stderr) -> None:
-    """Run the preview until Ctrl-C (or SIGTERM); returns once everything has stopped."""
+def serve_site(options: ServeOptions, builder: Builder, *, abort: Callable[[], None] | None = None,
+               out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> None:
+    """Run the preview until Ctrl-C (or SIGTERM); returns once everything has stopped.
+
+    The build under way, if any, is finished first; a second Ctrl-C calls `abort`
+    (which ends it) when there is one."""
 
     def log(message: str) -> None:
         print(f"briefgen: {message}", file=err, flush=True)
@@ -222,15 +225,31 @@ def serve_site(options: ServeOptions, builder: Builder, *, out: TextIO = sys.std
     warning = exposure_warning(options.host)
     if warning:
         log(warning)
-    asyncio.run(_serve(options, builder, log, out))
+    asyncio.run(_serve(options, builder, abort, log, out))
     log("stopped")
 
 
-async def _serve(options: ServeOptions, builder: Builder, log: Log, out: TextIO) -> None:
+def stopper(stop: asyncio.Event, abort: Callable[[], None] | None, log: Log) -> Callable[[], None]:
+    """What Ctrl-C (or SIGTERM) does: the first stops the preview once the build under way
+    is done; another, while it waits, aborts that build (`abort`)."""
+
+    def on_signal() -> None:
+        if not stop.is_set():
+            stop.set()
+        elif abort is not None:
+            log("stopping now: the build under way is abandoned (its output is left as it was)")
+            abort()
+
+    return on_signal
+
+
+async def _serve(options: ServeOptions, builder: Builder, abort: Callable[[], None] | None, log: Log,
+                 out: TextIO) -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
+    on_signal = stopper(stop, abort, log)
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signum, on_signal)
     session = PreviewSession(options, builder, log=log)
     try:
         port = await session.start()
