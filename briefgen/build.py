@@ -307,12 +307,10 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
     plan = plan_outputs(root, site.config, site.model, site.pages, site.feeds, static_files(root),
                         scan.files, cache, settled, reads, remembered)
     progress(f"rendering and writing what changed of {len(plan.jobs)} files")
-    # The search index already in the output is kept while the pages are written.
     # The search index is written after the pages, as its own output: kept by their write,
     # unless the output folder is made anew (`swapping`), when it is made anew too.
-    keep = {path for path in scan.files if path.startswith(f"{SEARCH_DIR}/")} if search else set()
-    if swapping:
-        keep = set()
+    keeps_index = search and not swapping
+    keep = {path for path in scan.files if path.startswith(f"{SEARCH_DIR}/")} if keeps_index else set()
     try:
         written = write_outputs(out_dir, plan, scan, keep, workers=workers)
     except SwapNeeded:  # again, without a cache, into a new folder (this build holds the lock already)
