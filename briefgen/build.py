@@ -13,7 +13,7 @@ import contextlib
 import functools
 import gc
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from briefgen.cache import (
     BuildCache,
     Manifest,
     load_cache,
+    load_reads,
     no_revise,
     read_manifest,
     save_cache,
@@ -31,6 +32,7 @@ from briefgen.cache import (
 from briefgen.config import CONFIG_FILE, SiteConfig, is_absolute_url, load_config
 from briefgen.content import load_content
 from briefgen.content.loader import CONTENT_DIR
+from briefgen.content.models import Briefing
 from briefgen.diagnostics import Diagnostic, Report, Severity, error, warning
 from briefgen.entities import EntityRef, build_registry
 from briefgen.errors import ContentError, UsageError
@@ -51,6 +53,7 @@ from briefgen.prose_edit import (
 from briefgen.render import TEMPLATES_DIR, THEME, OutputFile, theme_assets
 from briefgen.resolve import resolve
 from briefgen.search import SEARCH_DIR, find_pagefind, index_search
+from briefgen.settle import PageReads, briefing_edits, reads_now, settled_by_reads
 from briefgen.sitemodel import PageSpec, SiteModel, build_model
 from briefgen.sitemodel.discovery import alias_problems, claimed_urls, static_problems, static_urls
 from briefgen.sitemodel.feeds import FeedSource, feed_sources
@@ -251,6 +254,8 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
     inputs: InputScan | None = None
     reshaped: Reshaped | None = None  # the site a long-lived cache keeps, when this edit keeps its shape
     prose = None
+    earlier: PageReads | None = None  # what the pages of the last build read (`settle`)
+    edits: dict[str, Briefing] | None = None  # the briefings changed since, as that build read them
     if cache is None and use_cache:
         inputs = _inputs_stamp(root, out_dir, drafts=drafts, base_url=base_url, search=search,
                                publishing=publishing)
@@ -266,6 +271,9 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
             if patched is not None:
                 return _patched(patched, started)
         cache = load_cache(root, warn, manifest)
+        found = load_reads(root, cache.manifest)
+        if isinstance(found, PageReads):
+            earlier, edits = found, briefing_edits(inputs, cache)
     elif cache is not None and not search:  # a long-lived cache (the preview server's)
         inputs = _inputs_stamp(root, out_dir, drafts=drafts, base_url=base_url, search=search,
                                publishing=publishing)
@@ -301,11 +309,13 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
     progress(f"{_count(len(site.model.briefings), 'briefing')}, {_count(len(registry.actors), 'actor')}, "
              f"{_count(len(registry.countries), 'country', 'countries')}: "
              f"{_count(len(site.pages), 'page')}, {_count(len(site.feeds), 'feed')}")
-    reads: dict[str, frozenset[int]] | None = {} if keeping else None
     remembered = reshaped.kept.remembered if reshaped is not None else Remembered() if keeping else None
-    settled = reshaped.settled if reshaped is not None else ()
+    by_reads = None  # what the last build's pages read says this one may leave (`settle`)
+    if earlier is not None and edits is not None and inputs is not None and cache is not None:
+        by_reads = settled_by_reads(earlier, edits, inputs, cache, site)
+    settled: Container[str] = reshaped.settled if reshaped is not None else by_reads or ()
     plan = plan_outputs(root, site.config, site.model, site.pages, site.feeds, static_files(root),
-                        scan.files, cache, settled, reads, remembered)
+                        scan.files, cache, settled, remembered)
     progress(f"rendering and writing what changed of {len(plan.jobs)} files")
     # The search index is written after the pages, as its own output: kept by their write,
     # unless the output folder is made anew (`swapping`), when it is made anew too.
@@ -334,10 +344,12 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
             cache.manifest.prose = (prose_state_after(prose, cache, reshaped.read)
                                     if kept_shape and reshaped is not None and isinstance(prose, ProseState)
                                     else prose_state(inputs, cache, site, plan))
-        if keeping and inputs is not None and reads is not None and remembered is not None:
-            cache.kept = keep_site(inputs, site, reads, remembered, reshaped)
+        if keeping and inputs is not None and remembered is not None:
+            cache.kept = keep_site(inputs, site, written.reads, remembered, reshaped)
+        if use_cache and inputs is not None:
+            cache.reads = reads_now(inputs, site, written.reads, by_reads)  # None: the kept ones hold
         if use_cache or persist:
-            save_cache(root, cache)
+            save_cache(root, cache, reads_hold=by_reads is not None and cache.reads is None)
     return BuildResult(len(site.pages), written.pages_made, written.stats, time.perf_counter() - started,
                        site.report, warnings, reshaped=reshaped is not None)
 

@@ -49,10 +49,11 @@ from briefgen import __version__
 
 CACHE_DIR = ".briefgen-cache"
 MANIFEST = "manifest.pickle"
+READS = "reads.pickle"
 SHARDS = 16
 TABLES = ("records", "bodies", "checked", "memo")
 SPILLED = "searched"
-FORMAT = 10
+FORMAT = 11
 MAGIC = b"briefgen-cache\n"
 RACY_SECONDS = 2.0
 
@@ -111,6 +112,7 @@ class Manifest:
     pages: dict[str, PageEntry] = field(default_factory=dict)
     summary: Any = None
     prose: Any = None  # what a prose edit needs (`briefgen.prose_edit.ProseState`)
+    reads: bytes = b""  # names the pages' reads (`READS`) that hold for this build (`briefgen.settle`)
 
 
 @dataclass
@@ -139,6 +141,8 @@ class BuildCache:
     compiled: dict[str, bytes] = field(default_factory=dict)
     # The briefing cards' HTML of the last build (`briefgen.render.KeptCards`), in memory only.
     cards: Any = None
+    # What the pages of this build read (`briefgen.settle.PageReads`), to be saved with it.
+    reads: Any = None
 
     @property
     def pages(self) -> dict[str, PageEntry]:
@@ -363,8 +367,24 @@ def _check_shape(cache: BuildCache) -> None:
             raise pickle.UnpicklingError("unexpected page entry")
 
 
-def save_cache(root: Path, cache: BuildCache) -> None:
-    """Write the shards that changed, then the manifest, each atomically."""
+def load_reads(root: Path, manifest: Manifest) -> Any:
+    """What the pages of the build that saved `manifest` read (`briefgen.settle.PageReads`,
+    unchecked), or None when it kept none, or they are missing, damaged or another's."""
+    if not manifest.reads:
+        return None
+    try:
+        token, reads = _read(root / CACHE_DIR / READS)
+    except Exception:
+        return None
+    return reads if token == manifest.reads else None
+
+
+def save_cache(root: Path, cache: BuildCache, *, reads_hold: bool = False) -> None:
+    """Write the shards that changed, then the manifest, each atomically.
+
+    The pages' reads that the last save kept no longer hold unless `reads_hold`
+    (the caller changed nothing they depend on), or the cache has new ones (`reads`).
+    """
     if cache.replaces:
         cache.changed.update((table, number) for table in (*TABLES, SPILLED) for number in range(SHARDS))
         cache.changed.add(("manifest", 0))
@@ -380,6 +400,12 @@ def save_cache(root: Path, cache: BuildCache) -> None:
         source: dict[Any, Any] = getattr(cache, table)
         part = {key: value for key, value in source.items() if shard(key) == number}
         _write(folder / part_name(table, number), part)
+    if cache.reads is not None:
+        token = os.urandom(16)
+        _write(folder / READS, (token, cache.reads))
+        cache.manifest.reads, cache.reads = token, None
+    elif not reads_hold:
+        cache.manifest.reads = b""
     cache.manifest.saved_at = time.time()
     _write(cache_path(root), cache.manifest)
     cache.changed.clear()

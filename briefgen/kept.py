@@ -35,15 +35,14 @@ The kept site is used only when:
   another page, a feed or an alias).
 
 Any doubt takes the full build, which keeps its site anew; a failed build
-keeps none. Only pages digested in the build's own process tell what they
-read (`output.Told`): after a build on several processes every page is
-digested again.
+keeps none. What each page read comes back with its digest from whichever
+process made it (`output.Told`).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,15 +51,14 @@ from briefgen import urls
 from briefgen.cache import BuildCache, RecordEntry
 from briefgen.config import SiteConfig
 from briefgen.content.loader import read_record, record_digest
-from briefgen.content.models import Briefing, RelationStatement
+from briefgen.content.models import Briefing
 from briefgen.diagnostics import Diagnostic, Report, Severity
 from briefgen.entities import EntityRef, Registry
-from briefgen.frontmatter import Located
 from briefgen.markdown import RenderedBody
 from briefgen.markdown.bodies import body_renderer, body_request
 from briefgen.prose_edit import MOST_FILES, InputScan, read_steady
-from briefgen.publish import SHOWS_BRIEFINGS
 from briefgen.resolve import ResolvedBriefing, resolve_briefing
+from briefgen.settle import Settled, same_place
 from briefgen.sitemodel import PageSpec, SiteModel, build_model
 from briefgen.sitemodel.discovery import alias_problems, claimed_urls
 from briefgen.sitemodel.feeds import feed_sources
@@ -78,7 +76,7 @@ class KeptSite:
 
     inputs: InputScan
     site: LoadedSite
-    reads: Mapping[str, frozenset[int]]  # page output path -> the briefing positions its digest read
+    reads: Mapping[str, frozenset[int]]  # page or feed output path -> the briefing positions its digest read
     places: Mapping[str, tuple[int, int | None]]  # `SiteModel.places`: the same for a shape kept
     made: frozenset[str]  # the output path of every page and feed
     remembered: Remembered  # what the builds of this site made of one briefing alone
@@ -119,25 +117,6 @@ def keep_site(inputs: InputScan, site: LoadedSite, reads: Mapping[str, frozenset
     same = all(earlier.reads.get(path) == read for path, read in reads.items())
     return KeptSite(inputs, site, {**earlier.reads, **reads}, earlier.places, earlier.made, remembered,
                     earlier.readers if same else None)
-
-
-class Settled:
-    """The outputs a reshaped build leaves as they are (`output.plan_outputs`): the pages
-    known to read none of the changed briefings, and the site-wide files made of the
-    site's shape alone; of a re-indexed site (`_reindexed`), only the pages of `only`
-    (the briefing pages whose related briefings stayed) that read none of them."""
-
-    def __init__(self, kept: KeptSite, touched: set[str], only: Container[str] | None = None) -> None:
-        self.kept, self.touched, self.only = kept, touched, only
-
-    def __contains__(self, path: object) -> bool:
-        if path in self.touched:
-            return False
-        if self.only is not None:
-            return path in self.only and path in self.kept.reads
-        if path in self.kept.reads:
-            return True
-        return path not in self.kept.made and path not in SHOWS_BRIEFINGS
 
 
 @dataclass(frozen=True)
@@ -222,8 +201,8 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
         if tagged is None:
             return None
         touched |= tagged
-    return Reshaped(kept, edited, tuple(candidates), tuple(changed), report, Settled(kept, touched), retagged,
-                    unlinked)
+    return Reshaped(kept, edited, tuple(candidates), tuple(changed), report,
+                    Settled(kept.reads, kept.made, touched), retagged, unlinked)
 
 
 # What an edit of a briefing changes (`_edit`), by how much of the kept site it takes again.
@@ -271,8 +250,8 @@ def _reindexed(kept: KeptSite, edits: Mapping[str, tuple[ResolvedBriefing, Rende
             stayed.add(output_path(urls.briefing_url(linked.config, edited.briefings[now].briefing)))
     touched = kept.readers_of(then[path] for path in [*edits, *gone] if path in then)
     changed = tuple(position for path in edits if (position := places[path][1]) is not None)
-    return Reshaped(kept, edited, read, changed, report, Settled(kept, touched, stayed), True, unlinked,
-                    (layout, pages), moved)
+    settled = Settled(kept.reads, kept.made, touched, stayed)
+    return Reshaped(kept, edited, read, changed, report, settled, True, unlinked, (layout, pages), moved)
 
 
 def _tag_pages_before_and_after(kept: KeptSite, model: SiteModel) -> set[str] | None:
@@ -291,40 +270,11 @@ def _tag_pages_before_and_after(kept: KeptSite, model: SiteModel) -> set[str] | 
     return {output_path(url) for url in before | after}
 
 
-# What a briefing shows of itself alone (on its page, its cards, its feed entries, its export),
-# and its tags, which the tag pages show too (`_tag_pages_before_and_after`).
-_DISPLAYED = ("title", "summary", "sources", "updated", "extra", "body", "body_line", "digest", "tags")
-
-
-def _same_place(record: Briefing, old: Briefing) -> bool | None:
-    """None when `record` is not `old` but for what it shows of itself, what the model
-    indexes of it and where its front matter stands (lines shift when a line is added
-    above): its slug, date or draft state changed (it would move). Else whether the
-    model indexes the same of it: the same entities, relations and aliases."""
-    unshaped = (*_DISPLAYED, *_LOCATED, "relations", "slug_line")
-    if replace(record, **{name: getattr(old, name) for name in unshaped}) != old:
-        return None
-    if any(_texts(getattr(record, name)) != _texts(getattr(old, name)) for name in _LOCATED):
-        return False
-    return list(map(_statement, record.relations)) == list(map(_statement, old.relations))
-
-
-_LOCATED = ("actors", "countries", "aliases")
-
-
-def _texts(values: tuple[Located, ...]) -> list[str]:
-    return [value.value for value in values]
-
-
-def _statement(statement: RelationStatement) -> tuple[list[str], str | None, str]:
-    return _texts(statement.between), statement.status.value if statement.status else None, statement.note
-
-
 @dataclass(frozen=True)
 class _Edit:
     item: ResolvedBriefing  # the briefing as it is now (the kept one when its bytes did not change)
     body: RenderedBody
-    change: int  # SHOWN, INDEXED or MOVED (`_same_place`)
+    change: int  # SHOWN, INDEXED or MOVED (`same_place`)
     warned: tuple[Diagnostic, ...]  # what its parse said before
     warns: tuple[Diagnostic, ...]  # and now
 
@@ -349,7 +299,7 @@ def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cac
     record, diagnostics = read_record("briefings", path, raw)
     if not isinstance(record, Briefing) or any(d.severity is Severity.ERROR for d in diagnostics):
         return None
-    same = _same_place(record, old)
+    same = same_place(record, old)
     new_body = _rendered(record, make_renderer, cache) if record.body != old.body else body
     new_item, problems = resolve_briefing(record, registry, config)
     if problems:

@@ -42,9 +42,10 @@ from briefgen.urls import output_path
 from briefgen.write import OutputScan, WriteStats, begin, commit, file_state, rollback, stage
 
 # What making an output gives back: its file (None when the file in place was
-# found to be made from the same inputs), the digest of its inputs, and the cheap
-# digest of what it reads (both with a cache only; see `plan_outputs`).
-Made = tuple[OutputFile | None, bytes | None, bytes | None]
+# found to be made from the same inputs), the digest of its inputs, the cheap
+# digest of what it reads (both with a cache only; see `plan_outputs`), and the
+# positions of the briefings that cheap digest read (`Told.page`).
+Made = tuple[OutputFile | None, bytes | None, bytes | None, frozenset[int] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,34 +68,29 @@ class Told:
     """The cheap digest of what a page or feed reads (`PageSpec.inputs`, `Feeds.inputs`),
     with the site-wide data each kind depends on; None for a page that does not tell.
 
-    With `reads`, it gathers there, by output path, the positions of the
-    briefings each page digested in this process read (`ModelDigests.reading`):
-    the pages that a later edit of those briefings alone touches. Pages
-    digested in forked workers are not in it.
+    Each digest comes with the positions of the briefings it read (for a page,
+    `ModelDigests.reading`; for a feed, its entries'): the outputs that a later
+    edit of those briefings alone touches (`briefgen.settle`). Made in a worker,
+    they travel back with the output's result.
     """
 
-    def __init__(self, model: SiteModel, heads: Heads, feeds: Feeds,
-                 page_wide: bytes, feed_wide: bytes, reads: dict[str, frozenset[int]] | None) -> None:
+    def __init__(self, model: SiteModel, heads: Heads, feeds: Feeds, page_wide: bytes,
+                 feed_wide: bytes) -> None:
         self.model, self.heads, self.feeds = model, heads, feeds
         self.page_wide, self.feed_wide = page_wide, feed_wide
-        self.reads = reads
 
-    def page(self, page: PageSpec) -> bytes | None:
+    def page(self, page: PageSpec) -> tuple[bytes | None, frozenset[int] | None]:
         if page.inputs is None:
-            return None
-        if self.reads is None:
-            return self._page(page)
-        told, read = self.model.digests.reading(functools.partial(self._page, page))
-        self.reads[output_path(page.url)] = read
-        return told
+            return None, None
+        return self.model.digests.reading(functools.partial(self._page, page))
 
     def _page(self, page: PageSpec) -> bytes:
         assert page.inputs is not None
         return digest(self.page_wide, page.url.encode(), page.template.encode(), page.inputs(),
                       self.heads.inputs(page))
 
-    def feed(self, index: int) -> bytes:
-        return digest(self.feed_wide, self.feeds.inputs(index))
+    def feed(self, index: int) -> tuple[bytes, frozenset[int] | None]:
+        return digest(self.feed_wide, self.feeds.inputs(index)), self.feeds.reads(index)
 
 
 class Makers:
@@ -112,16 +108,17 @@ class Makers:
     def make(self, job: Job, in_place: bool = True) -> Made:
         """The job's output, or None for a file left `in_place` (`job.told`, `job.unless`)."""
         if in_place and job.carry:
-            return None, job.unless, job.told
+            return None, job.unless, job.told, None
         if job.kind == "file":
             path, make = self.files[job.index]
-            return OutputFile(path, make()), None, None
+            return OutputFile(path, make()), None, None, None
         told: bytes | None = None
+        read: frozenset[int] | None = None
         if job.digest and self.told is not None:
-            told = (self.told.page(self.pages[job.index]) if job.kind == "page"
-                    else self.told.feed(job.index))
+            told, read = (self.told.page(self.pages[job.index]) if job.kind == "page"
+                          else self.told.feed(job.index))
         if in_place and job.told and told == job.told:
-            return None, job.unless, told  # what it reads is as it was: its data is too
+            return None, job.unless, told, read  # what it reads is as it was: its data is too
         render: Callable[[], OutputFile]
         if job.kind == "page":
             page = self.heads(self.pages[job.index])
@@ -132,8 +129,8 @@ class Makers:
             inputs = self.feed_inputs(feed) if job.digest else None
             render = functools.partial(atom_feed, feed, self.config)
         if in_place and job.unless and inputs == job.unless:
-            return None, inputs, told  # its data is as it was
-        return render(), inputs, told
+            return None, inputs, told, read  # its data is as it was
+        return render(), inputs, told, read
 
     def page_inputs(self, page: PageSpec) -> bytes:
         """The digest of a page whose head is made (`heads`)."""
@@ -157,6 +154,7 @@ class Written:
     stats: WriteStats
     digests: dict[str, bytes]  # every digested output's input digest
     told: dict[str, bytes]  # every output's cheap digest of what it reads, where it tells
+    reads: dict[str, frozenset[int]]  # what each output digested cheaply read (`Told`)
     files: dict[str, tuple[int, int]]  # (size, mtime) of every file the plan accounts for, as it is now
     pages_made: int  # pages rendered (not those found in place)
 
@@ -164,8 +162,7 @@ class Written:
 def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequence[PageSpec],
                  feeds: Sequence[FeedSource], static: Sequence[OutputFile],
                  existing: Mapping[str, tuple[int, int]], cache: BuildCache | None,
-                 settled: Container[str] = (), reads: dict[str, frozenset[int]] | None = None,
-                 remembered: Remembered | None = None) -> Plan:
+                 settled: Container[str] = (), remembered: Remembered | None = None) -> Plan:
     """Every output of the site as a job (`existing`: the output folder's files with their
     size and mtime).
 
@@ -177,8 +174,7 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
     after one edit, most outputs of a large site are neither digested in full
     nor made. An output of `settled` (by its path), known to read nothing
     that changed since it was made, is not even digested cheaply (`Job.carry`)
-    when its file is as the cache last saw it. `reads` gathers what the pages
-    digested in this process read (`Told`). What outputs make of one briefing
+    when its file is as the cache last saw it. What outputs make of one briefing
     alone is kept in `remembered`, when given (for the builds of a kept site).
     """
     assets = theme_assets(config.relation_vocabulary)
@@ -195,7 +191,7 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
         page_digest = PageDigester(render_inputs_digest(root, context))
         feed_shared = digest(__version__.encode(), data_digest(_feed_settings(config)))
         told = Told(model, heads, feed_list, digest(page_digest.shared, settings),
-                    digest(feed_shared, settings), reads)
+                    digest(feed_shared, settings))
     # Kept between the builds of a long-lived cache (one that keeps its site: `remembered`);
     # a command-line build's workers would only fill copies of its cards' memo.
     compiled = cache.compiled if cache is not None else None
@@ -248,30 +244,32 @@ def write_outputs(out_dir: Path, plan: Plan, scan: OutputScan, keep: Collection[
     # a kept site's build carries 16,700 outputs, and calling on each cost 0.1 s.
     making = [index for index, job in enumerate(jobs) if not (in_place and job.carry)]
 
-    def make_and_stage(number: int) -> tuple[bool, bool, bytes | None, bytes | None]:
-        file, inputs, told = plan.makers.make(jobs[making[number]], in_place)
+    def make_and_stage(number: int) -> tuple[bool, bool, bytes | None, bytes | None, frozenset[int] | None]:
+        file, inputs, told, read = plan.makers.make(jobs[making[number]], in_place)
         if file is None:
-            return False, False, inputs, told
-        return stage(tx, file), True, inputs, told
+            return False, False, inputs, told, read
+        return stage(tx, file), True, inputs, told, read
 
     try:
         done = run_jobs(make_and_stage, len(making), workers=workers, min_jobs=plan.min_parallel)
     except BaseException:
         rollback(tx)
         raise
-    results: list[tuple[bool, bool, bytes | None, bytes | None]] = [
-        (False, False, job.unless, job.told) for job in jobs]
+    results: list[tuple[bool, bool, bytes | None, bytes | None, frozenset[int] | None]] = [
+        (False, False, job.unless, job.told, None) for job in jobs]
     for index, result in zip(making, done, strict=True):
         results[index] = result
     changed = [job.path for job, result in zip(jobs, results, strict=True) if result[0]]
     stats = commit(tx, changed)
-    digests, told = {}, {}
+    digests, told, reads = {}, {}, {}
     made = 0
-    for job, (_, was_made, inputs, cheap) in zip(jobs, results, strict=True):
+    for job, (_, was_made, inputs, cheap, read) in zip(jobs, results, strict=True):
         if inputs is not None:
             digests[job.path] = inputs
         if cheap is not None:
             told[job.path] = cheap
+        if read is not None:
+            reads[job.path] = read
         made += was_made and job.kind == "page"
     rewritten = set(changed)
     files = {job.path: scan.files[job.path] for job in jobs if job.path not in rewritten}  # not touched
@@ -279,7 +277,7 @@ def write_outputs(out_dir: Path, plan: Plan, scan: OutputScan, keep: Collection[
         files.update((path, file_state(out_dir / path)) for path in changed)
     except OSError as exc:
         raise BuildError(f"an output is missing right after it was written: {exc}") from exc
-    return Written(stats, digests, told, files, made)
+    return Written(stats, digests, told, reads, files, made)
 
 
 def remember_outputs(cache: BuildCache, written: Written) -> None:

@@ -324,7 +324,7 @@ def patch_prose(root: Path, out_dir: Path, inputs: InputScan, manifest: Manifest
     manifest.stamp = inputs.stamp
     cache.changed.add(("manifest", 0))
     if live is None:
-        save_cache(root, cache)
+        save_cache(root, cache, reads_hold=True)  # no briefing's shape changed (`briefgen.settle`)
     else:
         manifest.saved_at = time.time()
     pages, diagnostics, _ = manifest.summary

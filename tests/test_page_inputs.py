@@ -29,11 +29,11 @@ def page_digests(root: Path) -> Digests:
     assert told is not None
     found = {
         output_path(page.url): (cheap, makers.page_inputs(makers.heads(page)))
-        for page in site.pages if (cheap := told.page(page)) is not None
+        for page in site.pages if (cheap := told.page(page)[0]) is not None
     }
     for index in range(len(makers.feeds)):
         feed = makers.feeds[index]
-        found[output_path(feed.url)] = (told.feed(index), makers.feed_inputs(feed))
+        found[output_path(feed.url)] = (told.feed(index)[0], makers.feed_inputs(feed))
     return found
 
 

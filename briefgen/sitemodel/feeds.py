@@ -150,6 +150,12 @@ class Feeds:
             [self.model.digests.briefing(position) for position in _chosen(source)],
         ))
 
+    def reads(self, index: int) -> frozenset[int] | None:
+        """The positions of the briefings `inputs(index)` reads; None for a feed with no
+        entries, whose `updated` is the newest of every briefing."""
+        chosen = _chosen(self.sources[index])
+        return frozenset(chosen) if chosen else None
+
     def _updated(self, source: FeedSource) -> str:
         """A feed's `updated`: its newest entry's; for a feed with no entries, the site's newest."""
         chosen = [self._entry_updated(p) for p in _chosen(source)]

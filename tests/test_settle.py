@@ -1,0 +1,228 @@
+"""A command-line build keeps what each page read (`briefgen.settle`): after an edit that
+keeps the site's shape, the next one digests only the pages that read the edited
+briefings, and its output is still that of a clean build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import briefgen.output
+from briefgen.build import build_site
+from briefgen.cache import CACHE_DIR, READS, load_reads, read_manifest
+from briefgen.errors import ContentError
+from briefgen.settle import PageReads
+from briefgen.sitemodel import PageSpec
+from briefgen.urls import output_path
+from tests.test_incremental import Site, snapshot
+from tests.test_kept import EDITS, digested_pages, small_site
+
+
+def age_new(root: Path) -> None:
+    """Date the files written in the last minutes ten minutes back, as if saved well
+    before the build that follows (a file saved within two seconds of the last build
+    is read again whatever its stamp says, and so are the pages that read it)."""
+    now = time.time()
+    for path in root.rglob("*"):
+        if path.is_file() and path.stat().st_mtime > now - 300:
+            os.utime(path, (now - 600, now - 600))
+
+
+def kept_reads(root: Path) -> PageReads:
+    manifest = read_manifest(root)
+    assert manifest is not None
+    reads = load_reads(root, manifest)
+    assert isinstance(reads, PageReads)
+    return reads
+
+
+def build(root: Path, out: Path, workers: int | None = None) -> int:
+    """A command-line build of the site at `root` into `out`, with its cache; the pages
+    it rendered."""
+    age_new(root)
+    return build_site(root, out, use_cache=True, search=False, workers=workers).rendered
+
+
+def clean(site: Site, out: Path) -> dict[str, bytes]:
+    build_site(site.root, out, search=False)
+    return snapshot(out)
+
+
+def urls_of(pages: list[PageSpec]) -> set[str]:
+    return {output_path(page.url) for page in pages}
+
+
+def newest(site: Site) -> str:
+    return max(site.briefings, key=lambda n: str(site.briefings[n]["date"]))
+
+
+def test_a_retitle_digests_only_the_pages_that_read_the_briefing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site(tmp_path / "site", 16)
+    build(site.root, tmp_path / "out")
+    before = kept_reads(site.root)
+    name = newest(site)
+    position = before.sources.index(f"content/briefings/{name}.md")
+    readers = {path for path, read in before.reads.items() if position in read}
+    site.briefings[name]["title"] = "An entirely new title"
+    site.write_briefing(name)
+    digested = digested_pages(monkeypatch)
+    rendered = build(site.root, tmp_path / "out")
+    assert "feed.xml" in readers  # the site's feed, and the topic feeds that hold it
+    assert urls_of(digested) == {path for path in readers if not path.endswith("feed.xml")}  # no other page
+    assert any(path.startswith("briefings/") and name[11:] in path for path in readers)  # its own
+    assert "briefings/index.html" in readers and len(readers) < len(before.reads) / 2  # the newest listed
+    assert 2 <= rendered <= len(readers)
+    assert snapshot(tmp_path / "out") == clean(site, tmp_path / "clean")
+    assert "An entirely new title" in (tmp_path / "out" / "index.html").read_text()
+    assert kept_reads(site.root).reads == before.reads  # carried for the pages left as they were
+
+
+def test_pages_digested_on_forked_workers_say_what_they_read_as_in_one_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(briefgen.output, "MIN_PARALLEL_JOBS", 1)  # a small site's pages made on two cores
+    pids = tmp_path / "pids"
+    digest_page = briefgen.output.Told._page
+
+    def told(self: briefgen.output.Told, page: PageSpec) -> bytes:
+        with pids.open("a") as log:
+            log.write(f"{os.getpid()}\n")
+        return digest_page(self, page)
+
+    monkeypatch.setattr(briefgen.output.Told, "_page", told)
+    one, two = small_site(tmp_path / "one", 12), small_site(tmp_path / "two", 12)
+    build(one.root, tmp_path / "out-one", workers=1)
+    assert set(pids.read_text().split()) == {str(os.getpid())}
+    pids.unlink()
+    build(two.root, tmp_path / "out-two", workers=2)
+    assert str(os.getpid()) not in pids.read_text().split()  # every page digested in a worker
+    assert kept_reads(two.root).reads == kept_reads(one.root).reads != {}
+
+
+def test_a_new_tag_digests_the_tag_pages_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site(tmp_path / "site", 8)
+    build(site.root, tmp_path / "out")
+    name = sorted(site.briefings)[3]
+    position = kept_reads(site.root).sources.index(f"content/briefings/{name}.md")
+    readers = {path for path, read in kept_reads(site.root).reads.items() if position in read}
+    site.briefings[name]["tag"] = "brandnew"
+    site.write_briefing(name)
+    digested = digested_pages(monkeypatch)
+    build(site.root, tmp_path / "out")
+    tag_pages = {path for path in kept_reads(site.root).reads if path.startswith("tags/")}
+    assert "tags/brandnew/index.html" in urls_of(digested)
+    assert urls_of(digested) == {path for path in readers if not path.endswith("feed.xml")} | tag_pages
+    assert "brandnew" in (tmp_path / "out" / "tags" / "index.html").read_text()  # a page that tells nothing
+    assert snapshot(tmp_path / "out") == clean(site, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("edit", ["actors", "date", "new", "template"])
+def test_an_edit_that_changes_the_shape_digests_every_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str) -> None:
+    site = small_site(tmp_path / "site", 8)
+    build(site.root, tmp_path / "out")
+    telling = {path for path in kept_reads(site.root).reads if not path.endswith("feed.xml")}
+    name = sorted(site.briefings)[3]
+    if edit == "actors":  # what the model indexes of it
+        site.briefings[name]["actors"] = sorted(site.actors)[-1:]
+        site.write_briefing(name)
+    elif edit == "date":  # where it stands
+        site.briefings[name]["date"] = "2020-01-02"
+        site.write_briefing(name)
+    elif edit == "new":
+        site.apply((0, 1, 2, 3))
+    else:  # a file other than a briefing
+        site.put("templates/partials/footer.html", "<footer>Another footer</footer>\n")
+    digested = digested_pages(monkeypatch)
+    build(site.root, tmp_path / "out")
+    assert urls_of(digested) >= {path for path in telling if (tmp_path / "out" / path).exists()}
+    assert snapshot(tmp_path / "out") == clean(site, tmp_path / "clean")
+
+
+def test_a_failed_build_forgets_what_the_pages_read(tmp_path: Path) -> None:
+    """The failed build saves the records it read (among them an edit that changes what
+    the model indexes); what the pages read before that edit must not settle them."""
+    site = small_site(tmp_path / "site", 8)
+    build(site.root, tmp_path / "out")
+    first, second = sorted(site.briefings)[2:4]
+    site.briefings[first]["actors"] = sorted(site.actors)[-1:]  # its actor's page must list it
+    site.write_briefing(first)
+    site.briefings[second]["shown"] = "updated: someday\n"  # an error, in a record still made
+    site.write_briefing(second)
+    with pytest.raises(ContentError):
+        build(site.root, tmp_path / "out")
+    assert read_manifest(site.root).reads == b""  # type: ignore[union-attr]
+    site.briefings[second]["shown"] = ""  # it changes only what it shows of itself: it would settle
+    site.write_briefing(second)
+    build(site.root, tmp_path / "out")
+    assert snapshot(tmp_path / "out") == clean(site, tmp_path / "clean")
+
+
+def test_a_prose_patch_keeps_what_the_pages_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site(tmp_path / "site", 8)
+    name = newest(site)
+    site.briefings[name]["body"] = "A body of its own, naming Person 1."  # found once in the site's feed
+    site.write_briefing(name)
+    build(site.root, tmp_path / "out")
+    reads = kept_reads(site.root)
+    site.briefings[name]["body"] = f"{site.briefings[name]['body']}\n\nA second paragraph."
+    site.write_briefing(name)
+    age_new(site.root)
+    assert build_site(site.root, tmp_path / "out", use_cache=True, search=False).prose_edit
+    assert kept_reads(site.root) == reads
+    site.briefings[name]["title"] = "Retitled after a prose edit"
+    site.write_briefing(name)
+    digested = digested_pages(monkeypatch)
+    build(site.root, tmp_path / "out")
+    position = reads.sources.index(f"content/briefings/{name}.md")
+    assert urls_of(digested) == {path for path, read in reads.reads.items()
+                                 if position in read and not path.endswith("feed.xml")}
+    assert snapshot(tmp_path / "out") == clean(site, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "token"])
+def test_damaged_or_stale_reads_are_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 damage: str) -> None:
+    site = small_site(tmp_path / "site", 8)
+    build(site.root, tmp_path / "out")
+    telling = {path for path in kept_reads(site.root).reads if not path.endswith("feed.xml")}
+    kept = tmp_path / "site" / CACHE_DIR / READS
+    if damage == "garbage":
+        kept.write_bytes(b"not a pickle")
+    else:  # another build's, with pages that read nothing
+        other = small_site(tmp_path / "other", 8)
+        build(other.root, tmp_path / "other-out")
+        (tmp_path / "other" / CACHE_DIR / READS).replace(kept)
+    name = newest(site)
+    site.briefings[name]["title"] = "Retitled"
+    site.write_briefing(name)
+    digested = digested_pages(monkeypatch)
+    build(site.root, tmp_path / "out")
+    assert urls_of(digested) >= telling
+    assert snapshot(tmp_path / "out") == clean(site, tmp_path / "clean")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(EDITS, min_size=1, max_size=8))
+def test_builds_that_settle_pages_equal_clean_builds(edits: list[tuple[int, int, int, int]]) -> None:
+    with tempfile.TemporaryDirectory() as temp:
+        base = Path(temp)
+        site = small_site(base / "site", 4)
+        build(site.root, base / "out")
+        for edit in edits:
+            site.apply(edit)
+            build(site.root, base / "out")
+        assert snapshot(base / "out") == clean(site, base / "clean")
+        learnt = kept_reads(site.root)
+        fresh = base / "fresh"  # the last state, built once
+        shutil.copytree(site.root, fresh, ignore=shutil.ignore_patterns(CACHE_DIR))
+        build(fresh, base / "fresh-out")
+        assert learnt.reads == kept_reads(fresh).reads
+        assert learnt.sources == kept_reads(fresh).sources
