@@ -1,5 +1,3 @@
-import sys
+from briefgen.cli import run
 
-from briefgen.cli import main
-
-sys.exit(main())
+run()

@@ -178,6 +178,7 @@ def build_site(
     workers: int | None = None,
     progress: Progress = _quiet,
     warn: Progress = _quiet,
+    leftovers: list[object] | None = None,
 ) -> BuildResult:
     """Build into `out_dir` (default `root/build`); on any error the old output stays.
 
@@ -187,13 +188,16 @@ def build_site(
     preview server) passes its own `cache` instead, and `persist` to write it
     there too (so that the next process starts from it). A preview (`publishing=False`)
     tolerates a missing base_url. `workers` caps the processes (default: all cores).
+    A caller about to exit passes `leftovers` to be given what the build made (the site,
+    the cache, the plan), so that they are not freed one by one as the build returns:
+    0.15 s at 10,000 briefings (`cli.run`).
     """
     out_dir = out_dir or root / OUTPUT_DIR
     check_output_dir(out_dir, root)
     with one_build_at_a_time(root, out_dir, warn):
         return _scanned_build(root, out_dir, drafts=drafts, base_url=base_url, search=search,
                               publishing=publishing, use_cache=use_cache, cache=cache, persist=persist,
-                              workers=workers, progress=progress, warn=warn)
+                              workers=workers, progress=progress, warn=warn, leftovers=leftovers)
 
 
 def save_kept(root: Path, out_dir: Path, cache: BuildCache, warn: Progress = _quiet) -> None:
@@ -206,13 +210,14 @@ def save_kept(root: Path, out_dir: Path, cache: BuildCache, warn: Progress = _qu
 def _scanned_build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, search: bool,
                    publishing: bool, use_cache: bool, cache: BuildCache | None, persist: bool,
                    workers: int | None, progress: Progress, warn: Progress,
-                   swapping: bool = False) -> BuildResult:
+                   swapping: bool = False, leftovers: list[object] | None = None) -> BuildResult:
     # The output folder is walked on another core from the start: whether the build
     # has anything to do, and what it writes, both depend on what the folder holds.
     with fewer_collections(), Background(functools.partial(scan_output, out_dir)) as scanning:
         result = _build(root, out_dir, scanning.result, drafts=drafts, base_url=base_url,
                         search=search, publishing=publishing, use_cache=use_cache, cache=cache,
-                        persist=persist, workers=workers, progress=progress, warn=warn, swapping=swapping)
+                        persist=persist, workers=workers, progress=progress, warn=warn, swapping=swapping,
+                        leftovers=leftovers)
     if cache is not None and not use_cache:
         # A long-lived caller's next build freezes what it keeps (`_build`), and with it
         # any cyclic garbage of this one not collected by then: a template environment
@@ -248,7 +253,7 @@ def fewer_collections() -> Iterator[None]:
 def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, drafts: bool,
            base_url: str | None, search: bool, publishing: bool, use_cache: bool,
            cache: BuildCache | None, persist: bool, workers: int | None, progress: Progress,
-           warn: Progress, swapping: bool = False) -> BuildResult:
+           warn: Progress, swapping: bool = False, leftovers: list[object] | None = None) -> BuildResult:
     started = time.perf_counter()
     stamp = b""
     inputs: InputScan | None = None
@@ -270,6 +275,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
             patched = patch_prose(root, out_dir, inputs, manifest)
             if patched is not None:
                 return _patched(patched, started)
+        prose = manifest.prose if manifest is not None else None  # the cache's load drops it
         cache = load_cache(root, warn, manifest)
         found = load_reads(root, cache.manifest)
         if isinstance(found, PageReads):
@@ -328,7 +334,8 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
             raise
         return _scanned_build(root, out_dir, drafts=drafts, base_url=base_url, search=search,
                               publishing=publishing, use_cache=False, cache=None, persist=False,
-                              workers=workers, progress=progress, warn=warn, swapping=True)
+                              workers=workers, progress=progress, warn=warn, swapping=True,
+                              leftovers=leftovers)
     if cache is not None:
         remember_outputs(cache, written)
     warnings: tuple[str, ...] = ()
@@ -340,9 +347,11 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
         outputs = {**written.files, **{f"{SEARCH_DIR}/{path}": state for path, state in index.items()}}
         cache.set_outcome(stamp, outputs, (len(site.pages), site.report.diagnostics, warnings))
         if inputs is not None:
-            kept_shape = reshaped is not None and reshaped.laid_out is None
-            cache.manifest.prose = (prose_state_after(prose, cache, reshaped.read)
-                                    if kept_shape and reshaped is not None and isinstance(prose, ProseState)
+            # After edits that kept the site's shape, only the briefings read again are news.
+            again = (reshaped.read if reshaped is not None and reshaped.laid_out is None
+                     else tuple(edits) if by_reads is not None and edits is not None else None)
+            cache.manifest.prose = (prose_state_after(prose, cache, again)
+                                    if again is not None and isinstance(prose, ProseState)
                                     else prose_state(inputs, cache, site, plan))
         if keeping and inputs is not None and remembered is not None:
             cache.kept = keep_site(inputs, site, written.reads, remembered, reshaped)
@@ -350,6 +359,9 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
             cache.reads = reads_now(inputs, site, written.reads, by_reads)  # None: the kept ones hold
         if use_cache or persist:
             save_cache(root, cache, reads_hold=by_reads is not None and cache.reads is None)
+    if leftovers is not None:
+        leftovers += [site, cache, plan, written]
+        gc.freeze()  # out of the collector's sight: the process drops them with itself
     return BuildResult(len(site.pages), written.pages_made, written.stats, time.perf_counter() - started,
                        site.report, warnings, reshaped=reshaped is not None)
 

@@ -40,7 +40,9 @@ PublishMaker = tuple[str, Callable[[], bytes]]
 
 # The site-wide files that show what a briefing shows of itself (its title, summary,
 # sources, dates); the others are made of the site's shape alone (`briefgen.kept`).
-SHOWS_BRIEFINGS = frozenset({output_path("/data/briefings.json"), output_path(urls.SITEMAP)})
+BRIEFINGS_EXPORT = output_path("/data/briefings.json")
+SITEMAP_FILE = output_path(urls.SITEMAP)  # of what briefings show, only their `updated` dates
+SHOWS_BRIEFINGS = frozenset({BRIEFINGS_EXPORT, SITEMAP_FILE})
 
 
 def publish_makers(model: SiteModel, pages: Sequence[PageSpec],
@@ -51,8 +53,8 @@ def publish_makers(model: SiteModel, pages: Sequence[PageSpec],
     """
     config = model.linked.config
     return [
-        (output_path("/data/briefings.json"), lambda: briefings_json(model, remembered)),
-        (output_path(urls.SITEMAP), lambda: sitemap_xml(sitemap_entries(pages), config)),
+        (BRIEFINGS_EXPORT, lambda: briefings_json(model, remembered)),
+        (SITEMAP_FILE, lambda: sitemap_xml(sitemap_entries(pages), config)),
         (output_path("/data/entities.json"), lambda: json_bytes(entities_document(model))),
         (output_path("/data/relations.json"), lambda: json_bytes(relations_document(model))),
         (output_path(urls.ROBOTS), lambda: robots_txt(config)),

@@ -18,7 +18,8 @@ out the site as always, then compares (`settled_by_reads`). When
 
 every page that read none of the changed briefings is settled (`Settled`):
 after a retitle at 10,000 briefings, all but a few dozen of 14,000. Tag
-pages are digested when tags changed. Anything else digests every page, as
+pages are digested when tags changed; briefings.json is made again, and so
+is the sitemap when tags or an `updated` date changed. Anything else digests every page, as
 a build without this did, and learns anew what each read.
 
 What is kept holds only for the build that wrote it: the manifest names it
@@ -38,7 +39,7 @@ from briefgen.content.models import Briefing, RelationStatement
 from briefgen.entities import EntityRef
 from briefgen.frontmatter import Located
 from briefgen.prose_edit import BRIEFINGS_DIR, InputScan
-from briefgen.publish import SHOWS_BRIEFINGS
+from briefgen.publish import BRIEFINGS_EXPORT, SHOWS_BRIEFINGS
 from briefgen.sitemodel.pages import tag_pages
 from briefgen.urls import feed_url, output_path
 
@@ -54,9 +55,11 @@ class Settled:
     the pages in it that read none of them."""
 
     def __init__(self, reads: Mapping[str, frozenset[int]], made: Container[str], touched: set[str],
-                 only: Container[str] | None = None, retagged: bool = False) -> None:
+                 only: Container[str] | None = None, retagged: bool = False,
+                 remade: Container[str] = SHOWS_BRIEFINGS) -> None:
         self.reads, self.made, self.touched, self.only = reads, made, touched, only
         self.retagged = retagged  # tag pages may have come or gone
+        self.remade = remade  # the site-wide files that show what the edits changed
 
     def __contains__(self, path: object) -> bool:
         if path in self.touched:
@@ -65,7 +68,7 @@ class Settled:
             return path in self.only and path in self.reads
         if path in self.reads:
             return True
-        return path not in self.made and path not in SHOWS_BRIEFINGS
+        return path not in self.made and path not in self.remade
 
 
 def readers(reads: Mapping[str, frozenset[int]], positions: Iterable[int]) -> set[str]:
@@ -145,7 +148,7 @@ def settled_by_reads(earlier: PageReads, edits: Mapping[str, Briefing], inputs: 
     linked = {item.briefing.source: item.briefing for item in model.linked.briefings}
     position = {source: number for number, source in enumerate(earlier.sources)}
     changed: list[int] = []
-    retagged = False
+    retagged = redated = False
     for path, old in edits.items():
         record = linked.get(path)
         if record is None or not same_place(record, old):
@@ -153,6 +156,7 @@ def settled_by_reads(earlier: PageReads, edits: Mapping[str, Briefing], inputs: 
         if tuple(site.unlinked.get(path, ())) != earlier.unlinked.get(path, ()):
             return None
         retagged = retagged or record.tags != old.tags
+        redated = redated or record.updated != old.updated
         if path in position:  # else a draft, left out
             changed.append(position[path])
     touched = readers(earlier.reads, changed)
@@ -160,7 +164,9 @@ def settled_by_reads(earlier: PageReads, edits: Mapping[str, Briefing], inputs: 
         touched |= {output_path(page.url) for page in tag_pages(site.layout)}
     # Every page and feed the last build digested: the same as now, the shape being the same
     # (but for tag pages, touched).
-    return Settled(earlier.reads, cache.pages, touched, retagged=retagged)
+    # The sitemap dates each page by the newest date it shows: a briefing's page, by its `updated`.
+    remade = SHOWS_BRIEFINGS if retagged or redated else frozenset({BRIEFINGS_EXPORT})
+    return Settled(earlier.reads, cache.pages, touched, retagged=retagged, remade=remade)
 
 
 def reads_now(inputs: InputScan, site: LoadedSite, reads: Mapping[str, frozenset[int]],

@@ -26,6 +26,28 @@ def test_check_passes_on_the_example_site(capsys: pytest.CaptureFixture[str]) ->
     assert code == 0, out
 
 
+def test_the_command_exits_with_its_code_after_all_it_printed(make_site: MakeSite, tmp_path: Path) -> None:
+    """`briefgen` (`cli.run`) skips the interpreter's teardown: what it printed last into a
+    pipe or a file must be there, and its exit code must be main's."""
+    import functools
+    import os
+    import subprocess
+    import sys
+
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    command = [sys.executable, "-m", "briefgen"]
+    call = functools.partial(subprocess.run, env=buffered, check=False)
+    good = make_site(ACTORS_AND_COUNTRIES)
+    piped = call([*command, "build", "--no-search", "--root", str(good)], capture_output=True)
+    assert piped.returncode == 0 and piped.stdout.startswith(b"built ")  # one short line, printed last
+    with (tmp_path / "out.txt").open("w") as file:
+        done = call([*command, "new", "A title", "--root", str(good)], stdout=file)
+    assert done.returncode == 0 and (tmp_path / "out.txt").read_text().endswith("-a-title.md\n")
+    bad = make_site({**ACTORS_AND_COUNTRIES, BRIEF: briefing(actors="[Nobody]")})
+    failed = call([*command, "check", "--root", str(bad)], capture_output=True)
+    assert failed.returncode == 1 and b"unknown actor 'Nobody'" in failed.stdout
+
+
 def test_check_fails_on_unknown_actor_printing_file_and_line(
     make_site: MakeSite, capsys: pytest.CaptureFixture[str]
 ) -> None:

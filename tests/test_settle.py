@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import briefgen.output
+import briefgen.publish
 from briefgen.build import build_site
 from briefgen.cache import CACHE_DIR, READS, load_reads, read_manifest
 from briefgen.errors import ContentError
@@ -22,7 +24,7 @@ from briefgen.settle import PageReads
 from briefgen.sitemodel import PageSpec
 from briefgen.urls import output_path
 from tests.test_incremental import Site, snapshot
-from tests.test_kept import EDITS, digested_pages, small_site
+from tests.test_kept import EDITS, Counted, digested_pages, small_site
 
 
 def age_new(root: Path) -> None:
@@ -83,6 +85,23 @@ def test_a_retitle_digests_only_the_pages_that_read_the_briefing(
     assert snapshot(tmp_path / "out") == clean(site, tmp_path / "clean")
     assert "An entirely new title" in (tmp_path / "out" / "index.html").read_text()
     assert kept_reads(site.root).reads == before.reads  # carried for the pages left as they were
+
+
+@pytest.mark.parametrize("updated", [False, True])
+def test_the_sitemap_is_made_again_only_when_a_date_it_shows_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, updated: bool) -> None:
+    site = small_site(tmp_path / "site", 8)
+    build(site.root, tmp_path / "out")
+    made = Counted(monkeypatch, briefgen.publish, "sitemap_xml")
+    name = sorted(site.briefings)[3]
+    for title in ("Retitled", "Retitled again"):  # nor is it the next time (a file carried is not a page)
+        site.briefings[name]["title"] = title
+        site.briefings[name]["shown"] = f"updated: 2025-03-0{len(title) % 9}\n" if updated else ""
+        site.write_briefing(name)
+        build(site.root, tmp_path / "out")
+    assert made.calls == 2 * updated
+    assert snapshot(tmp_path / "out") == clean(site, tmp_path / "clean")
+    assert ("<lastmod>2025-03-05</lastmod>" in (tmp_path / "out" / "sitemap.xml").read_text()) == updated
 
 
 def test_pages_digested_on_forked_workers_say_what_they_read_as_in_one_process(
@@ -226,3 +245,5 @@ def test_builds_that_settle_pages_equal_clean_builds(edits: list[tuple[int, int,
         build(fresh, base / "fresh-out")
         assert learnt.reads == kept_reads(fresh).reads
         assert learnt.sources == kept_reads(fresh).sources
+        prose, fresh_prose = (read_manifest(root).prose for root in (site.root, fresh))  # type: ignore[union-attr]
+        assert replace(prose, frame=b"") == replace(fresh_prose, frame=b"")  # as a full build makes it
