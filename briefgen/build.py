@@ -23,6 +23,7 @@ from briefgen.cache import (
     RACY_SECONDS,
     BuildCache,
     Manifest,
+    RecordEntry,
     load_cache,
     load_reads,
     no_revise,
@@ -32,7 +33,6 @@ from briefgen.cache import (
 from briefgen.config import CONFIG_FILE, SiteConfig, is_absolute_url, load_config
 from briefgen.content import load_content
 from briefgen.content.loader import CONTENT_DIR
-from briefgen.content.models import Briefing
 from briefgen.diagnostics import Diagnostic, Report, Severity, error, warning
 from briefgen.entities import EntityRef, build_registry
 from briefgen.errors import ContentError, UsageError
@@ -53,7 +53,7 @@ from briefgen.prose_edit import (
 from briefgen.render import TEMPLATES_DIR, THEME, OutputFile, theme_assets
 from briefgen.resolve import resolve
 from briefgen.search import SEARCH_DIR, find_pagefind, index_search
-from briefgen.settle import PageReads, briefing_edits, reads_now, settled_by_reads
+from briefgen.settle import PageReads, briefing_edits, read_anew, reads_now, settled_by_reads
 from briefgen.sitemodel import PageSpec, SiteModel, build_model
 from briefgen.sitemodel.discovery import alias_problems, claimed_urls, static_problems, static_urls
 from briefgen.sitemodel.feeds import FeedSource, feed_sources
@@ -260,7 +260,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
     reshaped: Reshaped | None = None  # the site a long-lived cache keeps, when this edit keeps its shape
     prose = None
     earlier: PageReads | None = None  # what the pages of the last build read (`settle`)
-    edits: dict[str, Briefing] | None = None  # the briefings changed since, as that build read them
+    records_before: dict[str, RecordEntry] = {}  # the cache's records before this build loads the site
     if cache is None and use_cache:
         inputs = _inputs_stamp(root, out_dir, drafts=drafts, base_url=base_url, search=search,
                                publishing=publishing)
@@ -279,7 +279,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
         cache = load_cache(root, warn, manifest)
         found = load_reads(root, cache.manifest)
         if isinstance(found, PageReads):
-            earlier, edits = found, briefing_edits(inputs, cache)
+            earlier, records_before = found, dict(cache.records)
     elif cache is not None and not search:  # a long-lived cache (the preview server's)
         inputs = _inputs_stamp(root, out_dir, drafts=drafts, base_url=base_url, search=search,
                                publishing=publishing)
@@ -317,8 +317,10 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
              f"{_count(len(site.pages), 'page')}, {_count(len(site.feeds), 'feed')}")
     remembered = reshaped.kept.remembered if reshaped is not None else Remembered() if keeping else None
     by_reads = None  # what the last build's pages read says this one may leave (`settle`)
-    if earlier is not None and edits is not None and inputs is not None and cache is not None:
-        by_reads = settled_by_reads(earlier, edits, inputs, cache, site)
+    edits = None  # the briefings this build read anew, as the last one read them
+    if earlier is not None and inputs is not None and cache is not None:
+        edits = briefing_edits(records_before, cache.records)
+        by_reads = settled_by_reads(earlier, edits, inputs, cache, site) if edits is not None else None
     settled: Container[str] = reshaped.settled if reshaped is not None else by_reads or ()
     plan = plan_outputs(root, site.config, site.model, site.pages, site.feeds, static_files(root),
                         scan.files, cache, settled, remembered)
@@ -349,7 +351,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
         if inputs is not None:
             # After edits that kept the site's shape, only the briefings read again are news.
             again = (reshaped.read if reshaped is not None and reshaped.laid_out is None
-                     else tuple(edits) if by_reads is not None and edits is not None else None)
+                     else tuple(read_anew(records_before, cache.records)) if by_reads is not None else None)
             cache.manifest.prose = (prose_state_after(prose, cache, again)
                                     if again is not None and isinstance(prose, ProseState)
                                     else prose_state(inputs, cache, site, plan))

@@ -34,7 +34,7 @@ from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from briefgen.cache import BuildCache
+from briefgen.cache import BuildCache, RecordEntry
 from briefgen.content.models import Briefing, RelationStatement
 from briefgen.entities import EntityRef
 from briefgen.frontmatter import Located
@@ -114,25 +114,34 @@ class PageReads:
     reads: dict[str, frozenset[int]]  # page or feed output path -> the positions its digest read
 
 
-def briefing_edits(inputs: InputScan, cache: BuildCache) -> dict[str, Briefing] | None:
-    """Each changed briefing file with its record as the cache has it (as the last good
-    build read it), before the build reads it again; None when a briefing file is new
-    or gone, or its last record was not a briefing (it had errors)."""
-    records = cache.records
-    edits: dict[str, Briefing] = {}
-    for path, found in inputs.briefings.items():
-        entry = records.get(path)
-        if entry is None:
-            return None
-        if (entry.size, entry.mtime_ns) != found or cache.is_racy(found[1]):
-            old = entry.value[0]
-            if not isinstance(old, Briefing):
-                return None
-            edits[path] = old
-    prefix = f"{BRIEFINGS_DIR}/"
-    if any(path.startswith(prefix) and path not in inputs.briefings for path in records):
+def briefing_edits(before: Mapping[str, RecordEntry],
+                   after: Mapping[str, RecordEntry]) -> dict[str, Briefing] | None:
+    """Each briefing file the build read anew, with its record as the last build read it:
+    the cache's records `before` the build loaded the site, and `after`. None when any
+    other content file was read anew, a content file came or went, or a briefing's last
+    record was not a briefing (it had errors).
+
+    What the build loaded decides, not the scan of the inputs that came before it: a
+    file saved in between is loaded as it is now, and its pages must show it.
+    """
+    if before.keys() != after.keys():
         return None
+    edits: dict[str, Briefing] = {}
+    prefix = f"{BRIEFINGS_DIR}/"
+    for path in read_anew(before, after):
+        old = before[path]
+        if after[path].value is old.value:  # read again to the same record (its stamp proved nothing)
+            continue
+        record = old.value[0]
+        if not path.startswith(prefix) or not isinstance(record, Briefing):
+            return None
+        edits[path] = record
     return edits
+
+
+def read_anew(before: Mapping[str, RecordEntry], after: Mapping[str, RecordEntry]) -> list[str]:
+    """The content files whose records a build replaced: read again, changed or not."""
+    return [path for path, entry in after.items() if before.get(path) is not entry]
 
 
 def settled_by_reads(earlier: PageReads, edits: Mapping[str, Briefing], inputs: InputScan,
@@ -162,10 +171,10 @@ def settled_by_reads(earlier: PageReads, edits: Mapping[str, Briefing], inputs: 
     touched = readers(earlier.reads, changed)
     if retagged:
         touched |= {output_path(page.url) for page in tag_pages(site.layout)}
-    # Every page and feed the last build digested: the same as now, the shape being the same
-    # (but for tag pages, touched).
     # The sitemap dates each page by the newest date it shows: a briefing's page, by its `updated`.
     remade = SHOWS_BRIEFINGS if retagged or redated else frozenset({BRIEFINGS_EXPORT})
+    # `made`: every page and feed the last build digested, as now, the shape being the same
+    # (tag pages aside: touched).
     return Settled(earlier.reads, cache.pages, touched, retagged=retagged, remade=remade)
 
 

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import briefgen.build as build
+import briefgen.output
 from briefgen.build import build_site, check_site
 from briefgen.cache import BuildCache
 from briefgen.errors import ContentError
@@ -97,11 +98,15 @@ def digested_pages(monkeypatch: pytest.MonkeyPatch) -> list[PageSpec]:
     return digested
 
 
+@pytest.mark.parametrize("first_workers", [1, 2])
 def test_a_retitle_digests_and_makes_only_the_pages_that_show_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first_workers: int) -> None:
+    """Also after a first build on forked workers: they say what each page read."""
     site = small_site(tmp_path / "site", 16)
     live = BuildCache()
-    first = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=1)
+    if first_workers > 1:
+        monkeypatch.setattr(briefgen.output, "MIN_PARALLEL_JOBS", 1)  # a small site's pages on two cores
+    first = build_site(site.root, tmp_path / "out", cache=live, search=False, workers=first_workers)
     loads = Counted(monkeypatch, build, "load_site")
     digested = digested_pages(monkeypatch)
     name = max(site.briefings, key=lambda n: str(site.briefings[n]["date"]))  # on the home page

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import briefgen.build
 import briefgen.output
 import briefgen.publish
 from briefgen.build import build_site
@@ -203,6 +204,37 @@ def test_a_prose_patch_keeps_what_the_pages_read(tmp_path: Path, monkeypatch: py
     position = reads.sources.index(f"content/briefings/{name}.md")
     assert urls_of(digested) == {path for path, read in reads.reads.items()
                                  if position in read and not path.endswith("feed.xml")}
+    assert snapshot(tmp_path / "out") == clean(site, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("saved", ["briefing", "actor"])
+def test_a_file_saved_while_the_build_runs_is_built_as_it_was_loaded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, saved: str) -> None:
+    """Saved after the build scanned its inputs, before it loaded them: the build's
+    pages show what it loaded, and so do the next builds'."""
+    site = small_site(tmp_path / "site", 8)
+    build(site.root, tmp_path / "out")
+    first, second = sorted(site.briefings)[2:4]
+    load_cache = briefgen.build.load_cache
+
+    def saving_meanwhile(*args: object, **kwargs: object) -> object:
+        if saved == "briefing":
+            site.briefings[first]["title"] = "Saved while building"
+            site.write_briefing(first)
+        else:
+            site.names[sorted(site.actors)[0]] = "Renamed While Building"
+            site.write_actor(sorted(site.actors)[0])
+        age_new(site.root)
+        return load_cache(*args, **kwargs)
+
+    site.briefings[second]["title"] = "Retitled before the build"
+    site.write_briefing(second)
+    age_new(site.root)
+    with monkeypatch.context() as patched:
+        patched.setattr(briefgen.build, "load_cache", saving_meanwhile)
+        build_site(site.root, tmp_path / "out", use_cache=True, search=False)
+    assert snapshot(tmp_path / "out") == clean(site, tmp_path / "clean")
+    build(site.root, tmp_path / "out")
     assert snapshot(tmp_path / "out") == clean(site, tmp_path / "clean")
 
 
