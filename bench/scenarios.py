@@ -23,6 +23,7 @@ from bench.world import Actor
 OUTPUT_DIR = "build"
 CACHE_DIR = ".briefgen-cache"
 BRIEFINGS = "content/briefings"
+ACTOR_TEMPLATE = "templates/actor.html"
 ALIAS_ACTOR_RANK = 10
 """The actor whose aliases change: popular (in hundreds of briefings at 10k), not the very top."""
 
@@ -126,6 +127,19 @@ def edit_template(workspace: Workspace) -> str:
     return f"edited {FOOTER_TEMPLATE}"
 
 
+def edit_actor_template(workspace: Workspace) -> str:
+    """Override the theme's actor-page template with a line added: only the actor pages use it."""
+    theme = Path(__file__).resolve().parents[1] / "briefgen" / "theme" / "templates" / "actor.html"
+    path = workspace.site / ACTOR_TEMPLATE
+    text = theme.read_text(encoding="utf-8")
+    if "{% block main %}\n" not in text:
+        raise ValueError(f"{theme} has no '{{% block main %}}' line to add to")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    edited = "{% block main %}\n<p>Edited for a benchmark.</p>\n"
+    _replace(path, text.replace("{% block main %}\n", edited, 1))
+    return f"wrote {ACTOR_TEMPLATE}"
+
+
 SCENARIOS = (
     Scenario("cold", "no build/ and no cache", move_aside),
     Scenario("warm", "nothing changed", nothing),
@@ -135,6 +149,7 @@ SCENARIOS = (
     Scenario("delete", "one briefing deleted", delete_briefing),
     Scenario("edit-aliases", f"an alias added to the rank-{ALIAS_ACTOR_RANK} actor", edit_aliases),
     Scenario("edit-template", "the footer partial edited", edit_template),
+    Scenario("actor-template", "the actor pages' template overridden, one line added", edit_actor_template),
 )
 
 

@@ -28,7 +28,7 @@ STAGES: dict[ModuleType, tuple[str, ...]] = {
     build: ("load_cache", "load_content", "build_registry", "resolve", "render_bodies", "mention_suggestions",
             "build_model", "lay_out", "feed_sources", "alias_problems", "plan_outputs", "write_outputs",
             "remember_outputs", "save_cache", "scan_output", "_inputs_stamp", "patch_prose", "prose_state"),
-    output: ("run_jobs", "begin", "commit", "make_environment", "render_inputs_digest"),
+    output: ("run_jobs", "begin", "commit", "make_environment", "template_inputs"),
 }
 
 

@@ -295,7 +295,9 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
     progress("loading content")
     if reshaped is not None:
         site = _reshaped_site(reshaped)
-        workers = 1  # an edit of a few briefings: forking the kept site's heap costs more than it saves
+        if inputs is not None and cache is not None and inputs.frame_kept(reshaped.kept.inputs.frame, cache):
+            workers = 1  # an edit of a few briefings: forking the kept site's heap costs more than it saves
+        # else templates changed too: the pages that may load them are made on every core
     else:
         site = load_site(root, drafts=drafts, base_url=base_url, publishing=publishing, cache=cache,
                          workers=workers, digests_ahead=cache is not None)
@@ -347,13 +349,15 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
     if cache is not None:
         index = scan_output(out_dir / SEARCH_DIR).files if search else {}
         outputs = {**written.files, **{f"{SEARCH_DIR}/{path}": state for path, state in index.items()}}
-        cache.set_outcome(stamp, outputs, (len(site.pages), site.report.diagnostics, warnings))
+        summary = (len(site.pages), site.report.diagnostics, warnings)
+        cache.set_outcome(stamp, outputs, summary, plan.templates)
         if inputs is not None:
             # After edits that kept the site's shape, only the briefings read again are news.
             again = (reshaped.read if reshaped is not None and reshaped.laid_out is None
                      else tuple(read_anew(records_before, cache.records)) if by_reads is not None else None)
             cache.manifest.prose = (prose_state_after(prose, cache, again)
                                     if again is not None and isinstance(prose, ProseState)
+                                    and prose.frame == inputs.frame  # templates changed: anew
                                     else prose_state(inputs, cache, site, plan))
         if keeping and inputs is not None and remembered is not None:
             cache.kept = keep_site(inputs, site, written.reads, remembered, reshaped)

@@ -53,7 +53,7 @@ READS = "reads.pickle"
 SHARDS = 16
 TABLES = ("records", "bodies", "checked", "memo")
 SPILLED = "searched"
-FORMAT = 11
+FORMAT = 12
 MAGIC = b"briefgen-cache\n"
 RACY_SECONDS = 2.0
 
@@ -113,6 +113,7 @@ class Manifest:
     summary: Any = None
     prose: Any = None  # what a prose edit needs (`briefgen.prose_edit.ProseState`)
     reads: bytes = b""  # names the pages' reads (`READS`) that hold for this build (`briefgen.settle`)
+    templates: dict[str, bytes] = field(default_factory=dict)  # page template -> what its pages were made of
 
 
 @dataclass
@@ -250,9 +251,12 @@ class BuildCache:
             self.manifest.pages = pages
             self.changed.add(("manifest", 0))
 
-    def set_outcome(self, stamp: bytes, outputs: dict[str, tuple[int, int]], summary: Any) -> None:
-        """What a good build started from (`stamp`), left behind, and reported."""
+    def set_outcome(self, stamp: bytes, outputs: dict[str, tuple[int, int]], summary: Any,
+                    templates: dict[str, bytes]) -> None:
+        """What a good build started from (`stamp`), left behind, and reported; `templates`: the
+        digest each page template's pages were made with (`briefgen.output.Plan`)."""
         self.manifest.stamp = stamp
+        self.manifest.templates = templates
         self.manifest.outputs = outputs
         self.manifest.summary = summary
         self.manifest.saved_at = time.time()  # `save_cache` sets it again; a cache kept in memory has this

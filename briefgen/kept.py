@@ -57,6 +57,7 @@ from briefgen.entities import EntityRef, Registry
 from briefgen.markdown import RenderedBody
 from briefgen.markdown.bodies import body_renderer, body_request
 from briefgen.prose_edit import MOST_FILES, InputScan, read_steady
+from briefgen.publish import SHOWS_BRIEFINGS
 from briefgen.resolve import ResolvedBriefing, resolve_briefing
 from briefgen.settle import Settled, same_place
 from briefgen.sitemodel import PageSpec, SiteModel, build_model
@@ -138,13 +139,16 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
     shape, or the kept site re-indexed for them (see the module); else None. The cache
     learns the new records and bodies."""
     kept = cache.kept
-    if not isinstance(kept, KeptSite) or not inputs.frame_kept(kept.inputs.frame, cache):
+    if not isinstance(kept, KeptSite):
         return None
+    framed = inputs.frame_kept(kept.inputs.frame, cache)
+    if not framed and not inputs.model_kept(kept.inputs, cache):
+        return None  # more than briefings and templates changed
     read_then = kept.inputs.briefings
     candidates = [path for path, found in inputs.briefings.items()
                   if found != read_then.get(path) or cache.is_racy(found[1])]
     deleted = [path for path in read_then if path not in inputs.briefings]
-    if not (candidates or deleted) or len(candidates) + len(deleted) > MOST_FILES:
+    if len(candidates) + len(deleted) > MOST_FILES or (framed and not (candidates or deleted)):
         return None
     model = kept.site.model
     linked = model.linked
@@ -201,8 +205,10 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
         if tagged is None:
             return None
         touched |= tagged
+    # With no briefing changed (only templates), no site-wide file shows anything new.
+    remade = SHOWS_BRIEFINGS if edits else frozenset[str]()
     return Reshaped(kept, edited, tuple(candidates), tuple(changed), report,
-                    Settled(kept.reads, kept.made, touched), retagged, unlinked)
+                    Settled(kept.reads, kept.made, touched, remade=remade), retagged, unlinked)
 
 
 # What an edit of a briefing changes (`_edit`), by how much of the kept site it takes again.

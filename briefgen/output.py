@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Collection, Container, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,13 +25,15 @@ from briefgen.errors import BuildError
 from briefgen.parallel import MIN_PARALLEL_JOBS, run_jobs
 from briefgen.publish import SITEMAP_FILE, atom_feed, publish_makers
 from briefgen.render import (
+    CARD_TEMPLATE,
     KeptCards,
     OutputFile,
     PageDigester,
     make_environment,
-    render_inputs_digest,
     render_page,
     site_context,
+    site_wide_digest,
+    template_inputs,
     theme_assets,
 )
 from briefgen.sitemodel import PageSpec, SiteModel, menu
@@ -66,7 +68,8 @@ class Job:
 
 class Told:
     """The cheap digest of what a page or feed reads (`PageSpec.inputs`, `Feeds.inputs`),
-    with the site-wide data each kind depends on; None for a page that does not tell.
+    with the site-wide data each kind depends on (for a page, by its template: the
+    templates it may load); None for a page that does not tell.
 
     Each digest comes with the positions of the briefings it read (for a page,
     `ModelDigests.reading`; for a feed, its entries'): the outputs that a later
@@ -74,7 +77,7 @@ class Told:
     they travel back with the output's result.
     """
 
-    def __init__(self, model: SiteModel, heads: Heads, feeds: Feeds, page_wide: bytes,
+    def __init__(self, model: SiteModel, heads: Heads, feeds: Feeds, page_wide: Mapping[str, bytes],
                  feed_wide: bytes) -> None:
         self.model, self.heads, self.feeds = model, heads, feeds
         self.page_wide, self.feed_wide = page_wide, feed_wide
@@ -86,7 +89,7 @@ class Told:
 
     def _page(self, page: PageSpec) -> bytes:
         assert page.inputs is not None
-        return digest(self.page_wide, page.url.encode(), page.template.encode(), page.inputs(),
+        return digest(self.page_wide[page.template], page.url.encode(), page.template.encode(), page.inputs(),
                       self.heads.inputs(page))
 
     def feed(self, index: int) -> tuple[bytes, frozenset[int] | None]:
@@ -147,6 +150,7 @@ class Plan:
     jobs: list[Job]
     makers: Makers
     min_parallel: int = MIN_PARALLEL_JOBS  # jobs from which making them on every core pays off
+    templates: dict[str, bytes] = field(default_factory=dict)  # page template -> its templates and site data
 
 
 @dataclass(frozen=True)
@@ -184,22 +188,27 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
     files = [*publish_makers(model, pages, remembered),
              *((file.path, _ready(file.data)) for file in [*assets, *static])]
     heads = Heads(model, feed_links(feeds))
-    page_digest = feed_shared = told = None
-    if cache is not None:
-        model.digests.settle()  # before any worker is forked: they all inherit the digests
-        settings = data_digest(config)
-        page_digest = PageDigester(render_inputs_digest(root, context))
-        feed_shared = digest(__version__.encode(), data_digest(_feed_settings(config)))
-        told = Told(model, heads, feed_list, digest(page_digest.shared, settings),
-                    digest(feed_shared, settings))
     # Kept between the builds of a long-lived cache (one that keeps its site: `remembered`);
     # a command-line build's workers would only fill copies of its cards' memo.
     compiled = cache.compiled if cache is not None else None
-    cards = None
-    if cache is not None and page_digest is not None and remembered is not None:
-        cache.cards = cards = (cache.cards or KeptCards()).begin(page_digest.shared)
-    makers = Makers(make_environment(root, context, compiled, cards), heads, pages, feed_list, files, config,
-                    page_digest, feed_shared, told)
+    cards = (cache.cards or KeptCards()) if cache is not None and remembered is not None else None
+    env = make_environment(root, context, compiled, cards)
+    page_digest = feed_shared = told = None
+    shared: dict[str, bytes] = {}
+    if cache is not None:
+        model.digests.settle()  # before any worker is forked: they all inherit the digests
+        settings = data_digest(config)
+        site_wide = site_wide_digest(context)
+        templates = template_inputs(env, root)
+        # Each page is digested with the templates its own may load (`briefgen.template_inputs`).
+        shared = {name: digest(site_wide, templates(name)) for name in {page.template for page in pages}}
+        page_digest = PageDigester(shared)
+        feed_shared = digest(__version__.encode(), data_digest(_feed_settings(config)))
+        told = Told(model, heads, feed_list, {name: digest(wide, settings) for name, wide in shared.items()},
+                    digest(feed_shared, settings))
+        if cards is not None:
+            cache.cards = cards.begin(digest(site_wide, templates(CARD_TEMPLATE)))
+    makers = Makers(env, heads, pages, feed_list, files, config, page_digest, feed_shared, told)
     made = cache.manifest.outputs if cache is not None else {}  # as the last build left them
     jobs = [Job(path, "file", i, carry=path in settled and path in made and existing.get(path) == made[path])
             for i, (path, _) in enumerate(files)]
@@ -210,10 +219,15 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
     if cache is None:
         jobs += candidates
     else:
+        # `settled` says what read nothing that changed in the model; a page whose templates
+        # changed is digested all the same (the preview keeps its site after a template edit).
+        before = cache.manifest.templates
+        same_templates = {name for name, wide in shared.items() if before.get(name) == wide}
         for job in candidates:
             entry = cache.pages.get(job.path)
             if entry is not None and existing.get(job.path) == (entry.size, entry.mtime_ns):
-                carry = bool(entry.digest and entry.inputs) and job.path in settled
+                carry = bool(entry.digest and entry.inputs) and job.path in settled and (
+                    job.kind != "page" or pages[job.index].template in same_templates)
                 jobs.append(Job(job.path, job.kind, job.index, True, entry.digest, entry.inputs, carry))
             else:
                 jobs.append(Job(job.path, job.kind, job.index, True))
@@ -221,7 +235,13 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
     # but for a build that leaves the sitemap as it is (`briefgen.settle`): forking a
     # large site's heap then cost more than it saved (at 100,000 briefings, 0.8 s more).
     large = len(pages) >= MIN_PARALLEL_JOBS and SITEMAP_FILE not in settled
-    return Plan(jobs, makers, min_parallel=2 if large else MIN_PARALLEL_JOBS)
+    min_parallel = 2 if large else MIN_PARALLEL_JOBS
+    if not large and any(job.carry for job in jobs):
+        # Most outputs are left as they are; the rest are made on every core only when they
+        # are many (a template edit that reaches a fifth of the pages or more): at 10,000
+        # briefings, forking the site's heap for the 1,254 actor pages saved nothing.
+        min_parallel = max(min_parallel, len(jobs) // 5)
+    return Plan(jobs, makers, min_parallel=min_parallel, templates=shared)
 
 
 def _feed_settings(config: SiteConfig) -> tuple[str, str, str]:

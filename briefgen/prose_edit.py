@@ -63,7 +63,7 @@ from briefgen.content.models import Briefing
 from briefgen.diagnostics import Report
 from briefgen.entities import SurfaceForm
 from briefgen.markdown.bodies import CachedBody, body_renderer, body_request
-from briefgen.render import OutputFile
+from briefgen.render import TEMPLATES_DIR, OutputFile
 from briefgen.urls import output_path
 from briefgen.write import WriteStats, begin_replace, commit, file_state, rollback, stage
 
@@ -86,6 +86,8 @@ class InputScan:
     frame: bytes  # the same but for the briefing files: what a prose edit must leave alone
     briefings: dict[str, tuple[int, int]]  # briefing file (relative to the site) -> (size, mtime)
     frame_newest: int = 0  # the newest mtime of the files in `frame`, in ns
+    model: bytes = b""  # `frame` but for the site's templates: what the site model is made from
+    model_newest: int = 0  # the newest mtime of the files in `model`, in ns
 
     def frame_kept(self, frame: bytes, cache: BuildCache) -> bool:
         """Whether the files other than briefings are as they were when `frame` was taken by
@@ -94,18 +96,25 @@ class InputScan:
         resolution)."""
         return frame == self.frame and not cache.is_racy(self.frame_newest)
 
+    def model_kept(self, earlier: InputScan, cache: BuildCache) -> bool:
+        """`frame_kept` for the files other than briefings and templates (which a page's
+        digest reads by their text: `briefgen.template_inputs`)."""
+        return earlier.model == self.model and not cache.is_racy(self.model_newest)
+
 
 def scan_inputs(root: Path, folders: Iterable[Path], described: bytes) -> InputScan:
     """Stamp the files under `folders`; briefing files are also listed one by one."""
     stamp = hashlib.blake2b(digest_size=20)
     frame = hashlib.blake2b(digest_size=20)
-    for h in (stamp, frame):
+    model = hashlib.blake2b(digest_size=20)
+    for h in (stamp, frame, model):
         h.update(len(described).to_bytes(8, "little") + described)
     top = str(root.absolute())  # `Path(".")` joins as "content", not "./content"
     start = len(top) + 1
     prefix = f"{top}/{BRIEFINGS_DIR}/"
+    templates = f"{top}/{TEMPLATES_DIR}/"
     briefings: dict[str, tuple[int, int]] = {}
-    newest = frame_newest = 0
+    newest = frame_newest = model_newest = 0
     for folder in folders:
         for path, size, mtime in sorted(walk_files(folder.absolute())):
             newest = max(newest, mtime)
@@ -120,7 +129,11 @@ def scan_inputs(root: Path, folders: Iterable[Path], described: bytes) -> InputS
                     continue
             frame.update(line)
             frame_newest = max(frame_newest, mtime)
-    return InputScan(stamp.digest(), newest, frame.digest(), briefings, frame_newest)
+            if not path.startswith(templates):
+                model.update(line)
+                model_newest = max(model_newest, mtime)
+    return InputScan(stamp.digest(), newest, frame.digest(), briefings, frame_newest, model.digest(),
+                     model_newest)
 
 
 @dataclass

@@ -6,6 +6,7 @@ names are errors, and content is only ever passed in as data.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 import traceback
@@ -27,10 +28,12 @@ from briefgen.errors import BuildError
 from briefgen.sitemodel.spec import PageSpec, plain
 from briefgen.sitemodel.views import Card
 from briefgen.stylesheet import status_stylesheet
+from briefgen.template_inputs import TemplateInputs
 from briefgen.urls import output_path
 
 TEMPLATES_DIR = "templates"
 THEME = resources.files("briefgen") / "theme"
+CARD_TEMPLATE = "partials/card.html"  # what `card()` renders
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +94,7 @@ class _KeptBytecode(jinja2.BytecodeCache):
 
 class KeptCards:
     """Each briefing card's HTML as a long-lived cache's builds rendered it, by the card's
-    content, for the templates and site context of one digest (`render_inputs_digest`).
+    content, for one digest of the card's templates and the site data (`plan_outputs`).
 
     A newest briefing shifts every page of the briefing lists: at 10,000 briefings
     the preview renders 200 list pages again, and most of that went on rendering
@@ -143,7 +146,7 @@ class _CardRenderer:
             if kept is not None and (key := _content_key(card)) is not None:
                 found = kept.get(key)
             if found is None:
-                template = self.env.get_template("partials/card.html")
+                template = self.env.get_template(CARD_TEMPLATE)
                 found = Markup(template.render(b=card).rstrip("\n"))
                 if kept is not None and key is not None:
                     kept.put(key, found)
@@ -208,25 +211,31 @@ def templates_digest(root: Path) -> bytes:
     return digest(*parts)
 
 
-def render_inputs_digest(root: Path, site: Mapping[str, Any]) -> bytes:
-    """What every page shares: briefgen's version, the templates and the site data."""
-    return digest(__version__.encode(), templates_digest(root), data_digest(dict(site)))
+def site_wide_digest(site: Mapping[str, Any]) -> bytes:
+    """What every page shares but its templates: briefgen's version and the site data."""
+    return digest(__version__.encode(), data_digest(dict(site)))
+
+
+def template_inputs(env: jinja2.Environment, root: Path) -> TemplateInputs:
+    """What each page template of `env` reads (`briefgen.template_inputs`)."""
+    return TemplateInputs(env, {"card": CARD_TEMPLATE}, functools.partial(templates_digest, root))
 
 
 class PageDigester:
     """`digester(page)`: a digest of everything the page's output depends on, given the
-    `shared` digest of the templates and site data: equal digests, equal bytes.
+    `shared` digest, by page template, of that template's sources and the site data
+    (`site_wide_digest`): equal digests, equal bytes.
 
     A briefing card appears on many list pages; it is pickled once, and after
     that stands in every page's data by its own digest.
     """
 
-    def __init__(self, shared: bytes) -> None:
+    def __init__(self, shared: Mapping[str, bytes]) -> None:
         self.shared = shared
         self._reducers: dict[type, Callable[[Any], Any]] = {Card: DigestOnce(Card, dict)}
 
     def __call__(self, page: PageSpec) -> bytes:
-        return digest(self.shared, page.url.encode(), page.template.encode(),
+        return digest(self.shared[page.template], page.url.encode(), page.template.encode(),
                       data_digest(plain(page.context), self._reducers))
 
 

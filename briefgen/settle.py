@@ -109,6 +109,7 @@ class PageReads:
     """What the pages of one good build read, and what it read them from."""
 
     frame: bytes  # the files other than briefings, and the options (`InputScan.frame`)
+    model: bytes  # the same but for the templates (`InputScan.model`)
     sources: tuple[str, ...]  # the briefing file at each position of the model
     unlinked: dict[str, tuple[EntityRef, ...]]  # each briefing's undeclared mentions, where it has any
     reads: dict[str, frozenset[int]]  # page or feed output path -> the positions its digest read
@@ -149,8 +150,9 @@ def settled_by_reads(earlier: PageReads, edits: Mapping[str, Briefing], inputs: 
     """What `site` (loaded after `edits`, each briefing's record before) can leave as it
     is, from what its pages read in the build that kept `earlier`; None when the edits
     changed the site's shape or anything but briefings (see the module)."""
-    if not inputs.frame_kept(earlier.frame, cache):
-        return None
+    if not inputs.frame_kept(earlier.frame, cache) and not (
+            earlier.model == inputs.model and not cache.is_racy(inputs.model_newest)):
+        return None  # more than briefings and templates changed (the plan sees to templates)
     model = site.model
     if _sources(site) != earlier.sources:
         return None
@@ -172,7 +174,7 @@ def settled_by_reads(earlier: PageReads, edits: Mapping[str, Briefing], inputs: 
     if retagged:
         touched |= {output_path(page.url) for page in tag_pages(site.layout)}
     # The sitemap dates each page by the newest date it shows: a briefing's page, by its `updated`.
-    remade = SHOWS_BRIEFINGS if retagged or redated else frozenset({BRIEFINGS_EXPORT})
+    remade = SHOWS_BRIEFINGS if retagged or redated else frozenset({BRIEFINGS_EXPORT} if edits else ())
     # `made`: every page and feed the last build digested, as now, the shape being the same
     # (tag pages aside: touched).
     return Settled(earlier.reads, cache.pages, touched, retagged=retagged, remade=remade)
@@ -193,7 +195,7 @@ def reads_now(inputs: InputScan, site: LoadedSite, reads: Mapping[str, frozenset
         kept = {path: read for path, read in settled.reads.items() if path in made}
     kept.update(reads)
     unlinked = {path: tuple(found) for path, found in site.unlinked.items() if found}
-    return PageReads(inputs.frame, _sources(site), unlinked, kept)
+    return PageReads(inputs.frame, inputs.model, _sources(site), unlinked, kept)
 
 
 def _sources(site: LoadedSite) -> tuple[str, ...]:

@@ -116,5 +116,7 @@ def test_every_scenario_leaves_a_valid_site(corpus: Path, tmp_path: Path) -> Non
     assert not (site / "build").exists() and (tmp_path / "trash").is_dir()
     changed = {p for p in before.keys() & after.keys() if before[p] != after[p]}
     assert len(changed) == 4  # a body, another briefing's title, an actor's aliases, the footer template
-    assert len(after.keys() - before.keys()) == 1 and len(before.keys() - after.keys()) == 1
+    # New: a briefing and the actor pages' template; gone: a briefing.
+    assert len(after.keys() - before.keys()) == 2 and len(before.keys() - after.keys()) == 1
+    assert "templates/actor.html" in after.keys() - before.keys()
     assert check_site(site).count(Severity.ERROR) == 0

@@ -18,6 +18,8 @@ from tests.conftest import REPO
 
 COUNTRIES = ["armenia", "russia", "georgia", "turkey"]
 STATUSES = ["allied", "neutral", "strained", "hostile"]
+TEMPLATE_OVERRIDES = ["templates/partials/footer.html", "templates/partials/card.html",
+                      "templates/actor.html", "templates/partials/extra.html"]
 WORDS = ["talks", "border", "summit", "trade", "peace", "sanctions", "pipeline", "election"]
 
 
@@ -133,14 +135,21 @@ class Site:
                     self.write_briefing(name)
                 del self.actors[aid]
                 self.drop(f"content/actors/{aid}.md")
-        elif kind == 7:  # edit, add or remove a template override: the footer, or the briefing card
-            path = "templates/partials/footer.html" if c % 2 == 0 else "templates/partials/card.html"
+        elif kind == 7:  # edit, add or remove a template override: the footer, the briefing card,
+            # the actor pages' template, or a partial that only the last one includes
+            path = TEMPLATE_OVERRIDES[c % 4]
             if a % 3 == 0 and path in self.files:
                 self.drop(path)
-            elif c % 2 == 0:
+            elif c % 4 == 0:
                 self.put(path, f"<footer>Footer v{b} of {{{{ site.title }}}}</footer>\n")
-            else:
+            elif c % 4 == 1:
                 self.put(path, f"<li><a href=\"{{{{ b.url }}}}\">{{{{ b.title }}}}</a> card v{b}</li>\n")
+            elif c % 4 == 2:
+                self.put(path, f"{{% extends \"theme/actor.html\" %}}{{% block main %}}<p>Actor v{b}</p>"
+                               f"{{% include \"partials/extra.html\" ignore missing %}}{{{{ super() }}}}"
+                               f"{{% endblock %}}\n")
+            else:
+                self.put(path, f"<p>Extra v{b} at {{{{ url }}}}</p>\n")
         elif kind == 9:  # a prose edit: a paragraph added after the first
             name = names[a % len(names)]
             body = str(self.briefings[name]["body"])
@@ -327,13 +336,37 @@ def test_a_new_alias_renders_again_only_the_bodies_that_name_it(
     assert 'class="mention">Zanzibarx</a>' in page
 
 
-def test_template_edit_rerenders_everything(tmp_path: Path) -> None:
+def test_a_template_edit_makes_again_the_pages_that_may_load_it(tmp_path: Path) -> None:
     site = Site(tmp_path / "site")
     site.apply((0, 1, 2, 3))
+    site.apply((0, 4, 5, 6))
     build_site(site.root, use_cache=True)
-    site.apply((7, 1, 1, 1))
-    result = build_site(site.root, use_cache=True)
-    assert result.rendered == result.pages
+    out = site.root / "build"
+    pages = {path for path in snapshot(out) if path.endswith(".html") and not path.startswith("pagefind/")}
+    briefing_pages = {path for path in pages
+                      if path.startswith("briefings/") and path != "briefings/index.html"}
+    actor_pages = {path for path in pages if path.startswith("actors/") and path != "actors/index.html"}
+    assert briefing_pages and actor_pages
+
+    def rendered_after(op: tuple[int, ...]) -> tuple[int, set[str]]:
+        before = snapshot(out)
+        site.apply(op)
+        result = build_site(site.root, use_cache=True)
+        build_site(site.root, tmp_path / "clean")
+        assert snapshot(out) == snapshot(tmp_path / "clean")
+        return result.rendered, {path for path in pages if snapshot(out)[path] != before[path]}
+
+    # The footer: every page extends base.html, which includes it.
+    assert rendered_after((7, 1, 1, 0)) == (len(pages), pages)
+    # The actor pages' own template: those pages alone.
+    assert rendered_after((7, 1, 1, 2)) == (len(actor_pages), actor_pages)
+    # A partial only that template includes, created: the same pages, and again when it is edited.
+    assert rendered_after((7, 1, 1, 3)) == (len(actor_pages), actor_pages)
+    assert rendered_after((7, 1, 2, 3)) == (len(actor_pages), actor_pages)
+    # The briefing card (rendered by `card()`): the list pages (a list may be empty), no briefing page.
+    rendered, changed = rendered_after((7, 1, 1, 1))
+    assert changed and not changed & briefing_pages
+    assert len(changed) <= rendered <= len(pages - briefing_pages)
 
 
 def test_hand_edited_output_is_repaired(tmp_path: Path) -> None:

@@ -21,15 +21,16 @@ import briefgen.build as build
 import briefgen.output
 from briefgen.build import build_site, check_site
 from briefgen.cache import BuildCache
-from briefgen.errors import ContentError
+from briefgen.errors import BuildError, ContentError
 from briefgen.output import Told
 from briefgen.sitemodel import PageSpec
 from tests.test_incremental import Site, age_sources, snapshot
 
 # Edits that keep the shape (retitle, what a briefing shows of itself, prose, tags), that
 # change what the model indexes (relations, declared actors, old URLs), or where briefings
-# stand (add, delete, rename, redate, draft); and an actor's file, which takes the full build.
-KINDS = st.sampled_from([10, 14, 14, 9, 10, 14, 15, 15, 0, 0, 3, 5, 13, 2, 2, 11, 16, 16, 17, 17, 20])
+# stand (add, delete, rename, redate, draft); templates; and an actor's file, which takes the
+# full build.
+KINDS = st.sampled_from([10, 14, 14, 9, 10, 14, 15, 15, 0, 0, 3, 5, 13, 2, 2, 11, 16, 16, 17, 17, 7, 7, 20])
 EDITS = st.tuples(KINDS, st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
 
 
@@ -156,6 +157,60 @@ def test_an_edit_of_an_entity_loads_the_site_again(tmp_path: Path, monkeypatch: 
     site.write_actor("actor-1")
     assert not build_site(site.root, tmp_path / "out", cache=live, search=False).reshaped
     assert loads.calls == 1
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+
+
+def test_a_template_edit_builds_from_the_kept_site_and_makes_only_the_pages_that_may_load_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site(tmp_path / "site")
+    live = BuildCache()
+    build_site(site.root, tmp_path / "out", cache=live, search=False)
+    actor_pages = [path for path in snapshot(tmp_path / "out") if path.startswith("actors/actor-")
+                   and path.endswith(".html")]
+    loads = Counted(monkeypatch, build, "load_site")
+    digested = digested_pages(monkeypatch)
+    site.apply((7, 1, 1, 2))  # the actor pages' template, overridden
+    result = build_site(site.root, tmp_path / "out", cache=live, search=False)
+    assert result.reshaped and loads.calls == 0
+    assert result.rendered == len(actor_pages) > 0
+    assert {page.template for page in digested} == {"actor.html"}  # the others are left undigested
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+    # A template and a briefing edited together; then the footer, which every page includes.
+    name = sorted(site.briefings)[1]
+    site.briefings[name]["title"] = "Retitled with a template"
+    site.write_briefing(name)
+    site.apply((7, 1, 3, 2))
+    loads.calls = 0
+    assert build_site(site.root, tmp_path / "out", cache=live, search=False).reshaped
+    site.apply((7, 1, 1, 0))
+    an_hour_ago = time.time() - 3600  # else the next build cannot trust their stamps to patch prose
+    for source in [*(site.root / "templates").rglob("*.html"), *(site.root / "content/briefings").glob("*")]:
+        os.utime(source, (an_hour_ago, an_hour_ago))
+    result = build_site(site.root, tmp_path / "out", cache=live, search=False)
+    assert result.reshaped and result.rendered == result.pages and loads.calls == 0
+    # What a prose edit needs is made anew for the new templates: a second paragraph added
+    # (its first stands in the summary too) is built from the kept site, a third patched.
+    site.apply((9, 2, 3, 4))
+    assert build_site(site.root, tmp_path / "out", cache=live, search=False).reshaped
+    site.apply((9, 2, 5, 6))
+    assert build_site(site.root, tmp_path / "out", cache=live, search=False).prose_edit
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+
+
+def test_a_broken_template_keeps_no_site_and_its_fix_builds_what_it_must(tmp_path: Path) -> None:
+    site = small_site(tmp_path / "site")
+    live = BuildCache()
+    build_site(site.root, tmp_path / "out", cache=live, search=False)
+    kept = snapshot(tmp_path / "out")
+    site.put("templates/actor.html", '{% extends "base.html" %}{% block main %}{% if %}{% endblock %}')
+    with pytest.raises(BuildError, match=r"actor\.html"):
+        build_site(site.root, tmp_path / "out", cache=live, search=False)
+    assert live.kept is None and snapshot(tmp_path / "out") == kept
+    site.apply((7, 1, 1, 2))
+    build_site(site.root, tmp_path / "out", cache=live, search=False)
     build_site(site.root, tmp_path / "clean", search=False)
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
 

@@ -66,6 +66,31 @@ def newest(site: Site) -> str:
     return max(site.briefings, key=lambda n: str(site.briefings[n]["date"]))
 
 
+def test_a_template_edit_digests_only_the_pages_that_may_load_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site(tmp_path / "site", 8)
+    build(site.root, tmp_path / "out")
+    actor_pages = {path for path in snapshot(tmp_path / "out")
+                   if path.startswith("actors/actor-") and path.endswith(".html")}
+    site.apply((7, 1, 1, 2))  # the actor pages' template, overridden
+    digested = digested_pages(monkeypatch)
+    assert build(site.root, tmp_path / "out") == len(actor_pages)
+    assert urls_of(digested) == actor_pages  # the others, not even digested
+    assert snapshot(tmp_path / "out") == clean(site, tmp_path / "clean")
+    # The template edited again with a retitle: those pages, and the retitle's readers.
+    before = kept_reads(site.root)
+    name = newest(site)
+    position = before.sources.index(f"content/briefings/{name}.md")
+    readers = {path for path, read in before.reads.items() if position in read}
+    site.briefings[name]["title"] = "Retitled with the template"
+    site.write_briefing(name)
+    site.apply((7, 1, 2, 2))
+    digested.clear()
+    build(site.root, tmp_path / "out")
+    assert urls_of(digested) == actor_pages | {path for path in readers if path.endswith(".html")}
+    assert snapshot(tmp_path / "out") == clean(site, tmp_path / "clean")
+
+
 def test_a_retitle_digests_only_the_pages_that_read_the_briefing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = small_site(tmp_path / "site", 16)
@@ -143,7 +168,7 @@ def test_a_new_tag_digests_the_tag_pages_too(tmp_path: Path, monkeypatch: pytest
     assert snapshot(tmp_path / "out") == clean(site, tmp_path / "clean")
 
 
-@pytest.mark.parametrize("edit", ["actors", "date", "new", "template"])
+@pytest.mark.parametrize("edit", ["actors", "date", "new", "static"])
 def test_an_edit_that_changes_the_shape_digests_every_page(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str) -> None:
     site = small_site(tmp_path / "site", 8)
@@ -158,8 +183,8 @@ def test_an_edit_that_changes_the_shape_digests_every_page(
         site.write_briefing(name)
     elif edit == "new":
         site.apply((0, 1, 2, 3))
-    else:  # a file other than a briefing
-        site.put("templates/partials/footer.html", "<footer>Another footer</footer>\n")
+    else:  # a file other than a briefing or a template (for those: the test above)
+        site.put("static/extra.css", "p { margin: 0 }\n")
     digested = digested_pages(monkeypatch)
     build(site.root, tmp_path / "out")
     assert urls_of(digested) >= {path for path in telling if (tmp_path / "out" / path).exists()}
