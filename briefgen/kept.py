@@ -24,9 +24,12 @@ those pages read moves with their briefings' positions.
 
 The kept site is used only when:
 
-- nothing but briefing files changed, and at most `MOST_FILES` of them (the
-  same templates, site.yaml, static files, entity files, theme, options and
-  version; none of those saved within two seconds of the last build);
+- nothing but briefing files and the site's templates changed, and at most
+  `MOST_FILES` briefings (the same site.yaml, static files, entity files,
+  theme, options and version; none of those saved within two seconds of the
+  last build). The site model is not made from templates: after a template
+  edit the kept site is built as it is, and the plan digests the pages whose
+  templates changed (`briefgen.template_inputs`), the others being settled;
 - each changed or new briefing parses with no error and resolves with no
   problem, and a changed one had no diagnostic but its parse's warnings and
   the suggestions to declare what its body names (others may say a line

@@ -8,8 +8,10 @@ build keeps them in its cache (`PageReads`, in a file beside the manifest),
 with the briefing that stood at each position. The next build loads and lays
 out the site as always, then compares (`settled_by_reads`). When
 
-- the files other than briefings are as they were (the same stamps, none
-  saved within two seconds of the last build), and so are the options;
+- the files other than briefings and templates are as they were (the same
+  stamps, none saved within two seconds of the last build), and so are the
+  options (a page whose templates changed is digested all the same: the plan
+  compares each page template's digest, `briefgen.template_inputs`);
 - the same briefings stand at the same positions (none added, deleted,
   renamed, redated or made a draft);
 - each changed briefing changed only what it shows of itself (`same_place`):
@@ -18,9 +20,10 @@ out the site as always, then compares (`settled_by_reads`). When
 
 every page that read none of the changed briefings is settled (`Settled`):
 after a retitle at 10,000 briefings, all but a few dozen of 14,000. Tag
-pages are digested when tags changed; briefings.json is made again, and so
-is the sitemap when tags or an `updated` date changed. Anything else digests every page, as
-a build without this did, and learns anew what each read.
+pages are digested when tags changed; briefings.json is made again (unless
+only templates changed), and so is the sitemap when tags or an `updated` date
+changed. Anything else digests every page, as a build without this did, and
+learns anew what each read.
 
 What is kept holds only for the build that wrote it: the manifest names it
 (`Manifest.reads`), and every other save of the cache forgets it, but for a
