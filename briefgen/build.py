@@ -272,7 +272,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
             return BuildResult(pages, 0, WriteStats(0, files, 0),
                                time.perf_counter() - started, report, earlier_warnings, up_to_date=True)
         if not search:  # a patched page would need the whole search index made again
-            patched = patch_prose(root, out_dir, inputs, manifest)
+            patched = patch_prose(root, out_dir, inputs, manifest, scanned)
             if patched is not None:
                 return _patched(patched, started)
         prose = manifest.prose if manifest is not None else None  # the cache's load drops it
@@ -283,7 +283,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
     elif cache is not None and not search:  # a long-lived cache (the preview server's)
         inputs = _inputs_stamp(root, out_dir, drafts=drafts, base_url=base_url, search=search,
                                publishing=publishing)
-        patched = patch_prose(root, out_dir, inputs, cache.manifest, cache)
+        patched = patch_prose(root, out_dir, inputs, cache.manifest, scanned, cache)
         if patched is not None:
             return _patched(patched, started)
         prose = cache.manifest.prose

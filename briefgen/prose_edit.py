@@ -29,7 +29,9 @@ renders it again (to the same bytes) and records one. No search index is
 made here: a build that indexes for search always takes the full path. Only
 the files it patches are looked at: another file of `build/` edited by hand,
 or one put there, stays until the next full build (which the next build with
-nothing changed is, since it finds the output not as recorded).
+nothing changed is, since it finds the output not as recorded; so is one that
+reads files again within seconds of the last build and finds no prose
+changed, when the output is not as recorded).
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ from briefgen.entities import SurfaceForm
 from briefgen.markdown.bodies import CachedBody, body_renderer, body_request
 from briefgen.render import TEMPLATES_DIR, OutputFile
 from briefgen.urls import output_path
-from briefgen.write import WriteStats, begin_replace, commit, file_state, rollback, stage
+from briefgen.write import OutputScan, WriteStats, begin_replace, commit, file_state, rollback, stage
 
 if TYPE_CHECKING:  # the build imports this module: only its types are needed here
     from briefgen.build import LoadedSite
@@ -284,12 +286,13 @@ class _Edit:
 
 
 def patch_prose(root: Path, out_dir: Path, inputs: InputScan, manifest: Manifest | None,
-                live: BuildCache | None = None) -> Patched | None:
+                scanned: Callable[[], OutputScan], live: BuildCache | None = None) -> Patched | None:
     """Make the build by patching, when only prose changed (see the module); else None.
 
     `manifest` is the cache's, as read for this build; it is changed only once the
-    patch is certain, and then saved with the cache. A `live` cache (kept in memory
-    by a long-lived caller) is used and updated as it is, and not saved.
+    patch is certain, and then saved with the cache. `scanned` gives the output
+    folder as it is. A `live` cache (kept in memory by a long-lived caller) is used
+    and updated as it is, and not saved.
     """
     state = manifest.prose if manifest is not None else None
     if manifest is None or not isinstance(state, ProseState) or not state.splices:
@@ -316,6 +319,10 @@ def patch_prose(root: Path, out_dir: Path, inputs: InputScan, manifest: Manifest
             cache.set_record(path, edit)  # touched, not changed
         else:
             edits.append(edit)
+    if not edits and scanned().files != manifest.outputs:
+        # Files read again within seconds of the last build, unchanged: what brought this
+        # build is the output (a file deleted by hand), which only the full build mends.
+        return None
     files = _patched_files(out_dir, state, manifest.outputs, edits)
     if files is None:
         return None

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.build import BuildResult, build_site
+from briefgen.cache import BuildCache
 from briefgen.prose_edit import body_splices
 from briefgen.render import make_environment
 from tests.conftest import copy_example_site
@@ -62,6 +63,24 @@ def test_a_paragraph_added_patches_the_page_and_the_feed_only(site: Path, tmp_pa
     assert snapshot(site / "build") == clean_build(site, tmp_path)
     again = build(site)  # within seconds of the last: the files are read again, and found unchanged
     assert again.stats.written == 0 and again.rendered == 0
+
+
+@pytest.mark.parametrize("live", [False, True])
+def test_an_output_deleted_right_after_a_patch_is_made_again_by_the_next_build(
+        site: Path, tmp_path: Path, live: bool) -> None:
+    """The next build comes within seconds, when the patched briefing's stamp proves
+    nothing: it is read again, found unchanged, and the output folder decides."""
+    cache = BuildCache() if live else None
+
+    def again() -> BuildResult:
+        return build_site(site, search=False, cache=cache) if cache is not None else build(site)
+
+    again()
+    (site / BRIEFING).write_text((site / BRIEFING).read_text() + "\nOne more paragraph.\n")
+    assert again().prose_edit
+    (site / "build/404.html").unlink()
+    assert not again().prose_edit
+    assert snapshot(site / "build") == clean_build(site, tmp_path)
 
 
 def test_a_full_build_after_a_patch_renders_the_page_again_to_the_same_bytes(site: Path) -> None:
