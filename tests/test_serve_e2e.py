@@ -127,6 +127,24 @@ def test_an_edit_on_disk_reloads_the_open_page(chromium: Any, served: Served) ->
         _edit(briefing, "  - Vladimir <Puttin>\n", "  - Vladimir Putin\n")
         banner.wait_for(state="detached", timeout=TIMEOUT_MS)
         assert "Edited On Disk" in h1.inner_text()
+        _wait_until_connected(page)
+
+        # The briefing page's template overridden (built from the site the server keeps),
+        # then broken, then mended.
+        template = served.root / "templates/briefing.html"
+        theme = (REPO / "briefgen/theme/templates/briefing.html").read_text(encoding="utf-8")
+        marked = '{% block main %}\n<p class="edited">Template edited</p>\n'
+        template.write_text(theme.replace("{% block main %}\n", marked, 1), encoding="utf-8")
+        page.locator(".edited").wait_for(state="visible", timeout=TIMEOUT_MS)
+        assert "Edited On Disk" in h1.inner_text()
+        _wait_until_connected(page)
+        _edit(template, "<p class=\"edited\">", "{% if %}<p class=\"edited\">")
+        banner.wait_for(state="visible", timeout=TIMEOUT_MS)
+        assert "templates/briefing.html:3: template syntax error" in banner.inner_text()
+        _wait_until_connected(page)
+        _edit(template, "{% if %}<p class=\"edited\">", "<p class=\"edited\">")
+        banner.wait_for(state="detached", timeout=TIMEOUT_MS)
+        assert page.locator(".edited").inner_text() == "Template edited"
     finally:
         page.close()
     served.process.send_signal(signal.SIGINT)

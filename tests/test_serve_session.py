@@ -234,6 +234,23 @@ def test_broken_content_keeps_the_last_good_site_and_shows_the_error(start_previ
     assert "Fixed Title" in shown and "briefgen-dev-error" not in shown
 
 
+def test_a_broken_template_keeps_the_last_good_site_and_shows_where(start_preview: StartPreview,
+                                                                   make_site: MakeSite) -> None:
+    root = example(make_site)
+    preview = start_preview(root)
+    template = root / "templates/briefing.html"
+    template.parent.mkdir(exist_ok=True)
+    template.write_text('{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n',
+                        encoding="utf-8")
+    preview.wait_builds(2)
+    shown = page(preview)
+    assert "First Title" in shown and "briefgen-dev-error" in shown  # the last good build, and why
+    assert "templates/briefing.html:3: template syntax error" in shown
+    template.unlink()
+    preview.wait_builds(3)
+    assert "briefgen-dev-error" not in page(preview) and "First Title" in page(preview)
+
+
 @pytest.mark.parametrize("garbage", [
     b"\xff\xfe\x00garbage", b"---\n: : :\n  - [\n---\n", b"---\ntitle: [unclosed\n", b"",
     b"---\ntitle: x\ndate: 2024-13-45\nactors: {a: b}\nrelations: 7\n---\n",
