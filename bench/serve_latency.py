@@ -1,7 +1,7 @@
 """Measure `briefgen serve`'s time from a save on disk to the reloaded page in Chromium.
 
     python bench/serve_latency.py SITE BRIEFING_FILE PAGE_URL_PATH [--runs 7]
-        [--edit title|prose|tag|new]
+        [--edit title|prose|tag|new|actor-template]
 
 e.g. `python bench/serve_latency.py . content/briefings/2024-05-08-pashinyan-in-moscow.md
 /briefings/pashinyan-in-moscow/`. The site is copied to a temporary folder
@@ -15,7 +15,10 @@ edited. Each run saves one edit and times until the open page shows it:
   are laid out again);
 - `new` writes a new briefing, dated today, beside BRIEFING_FILE and waits for
   a link to it on the open page (give PAGE_URL_PATH `/`: the home page lists
-  the newest briefings).
+  the newest briefings);
+- `actor-template` overrides the theme's actor.html with a line added and waits
+  for it (give PAGE_URL_PATH an actor's page: only the actor pages are made
+  again).
 
 The server's own "built in" lines give the build's share. Needs Debian's
 /usr/bin/chromium and Playwright.
@@ -151,7 +154,22 @@ def add_briefing(briefing: Path, original: str, marker: str) -> tuple[str, str]:
     return "marker => [...document.links].some(a => a.textContent.includes(marker))", marker
 
 
-EDITS: dict[str, Edit] = {"title": retitle, "prose": add_paragraph, "tag": add_tag, "new": add_briefing}
+THEME_TEMPLATES = Path(__file__).resolve().parents[1] / "briefgen" / "theme" / "templates"
+
+
+def override_actor_template(briefing: Path, original: str, marker: str) -> tuple[str, str]:
+    theme = (THEME_TEMPLATES / "actor.html").read_text(encoding="utf-8")
+    if "{% block main %}\n" not in theme:
+        raise SystemExit("the theme's actor.html has no '{% block main %}' line to add to")
+    target = briefing.parents[2] / "templates" / "actor.html"  # SITE/content/briefings/x.md
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(theme.replace("{% block main %}\n", f"{{% block main %}}\n<p>{marker}</p>\n", 1),
+                      encoding="utf-8")
+    return "marker => document.body.textContent.includes(marker)", marker
+
+
+EDITS: dict[str, Edit] = {"title": retitle, "prose": add_paragraph, "tag": add_tag, "new": add_briefing,
+                          "actor-template": override_actor_template}
 
 
 if __name__ == "__main__":
