@@ -66,6 +66,16 @@ def newest(site: Site) -> str:
     return max(site.briefings, key=lambda n: str(site.briefings[n]["date"]))
 
 
+def retitle_newest(site: Site, title: str) -> set[str]:
+    """Retitle the newest briefing; the outputs that read it, as the last build kept them."""
+    before = kept_reads(site.root)
+    name = newest(site)
+    position = before.sources.index(f"content/briefings/{name}.md")
+    site.briefings[name]["title"] = title
+    site.write_briefing(name)
+    return {path for path, read in before.reads.items() if position in read}
+
+
 def test_a_template_edit_digests_only_the_pages_that_may_load_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = small_site(tmp_path / "site", 8)
@@ -78,12 +88,7 @@ def test_a_template_edit_digests_only_the_pages_that_may_load_it(
     assert urls_of(digested) == actor_pages  # the others, not even digested
     assert snapshot(tmp_path / "out") == clean(site, tmp_path / "clean")
     # The template edited again with a retitle: those pages, and the retitle's readers.
-    before = kept_reads(site.root)
-    name = newest(site)
-    position = before.sources.index(f"content/briefings/{name}.md")
-    readers = {path for path, read in before.reads.items() if position in read}
-    site.briefings[name]["title"] = "Retitled with the template"
-    site.write_briefing(name)
+    readers = retitle_newest(site, "Retitled with the template")
     site.apply((7, 1, 2, 2))
     digested.clear()
     build(site.root, tmp_path / "out")
@@ -97,10 +102,7 @@ def test_a_retitle_digests_only_the_pages_that_read_the_briefing(
     build(site.root, tmp_path / "out")
     before = kept_reads(site.root)
     name = newest(site)
-    position = before.sources.index(f"content/briefings/{name}.md")
-    readers = {path for path, read in before.reads.items() if position in read}
-    site.briefings[name]["title"] = "An entirely new title"
-    site.write_briefing(name)
+    readers = retitle_newest(site, "An entirely new title")
     digested = digested_pages(monkeypatch)
     rendered = build(site.root, tmp_path / "out")
     assert "feed.xml" in readers  # the site's feed, and the topic feeds that hold it
