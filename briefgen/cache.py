@@ -142,6 +142,9 @@ class BuildCache:
     compiled: dict[str, bytes] = field(default_factory=dict)
     # The briefing cards' HTML of the last build (`briefgen.render.KeptCards`), in memory only.
     cards: Any = None
+    # The templates each template names, by its name and source (`briefgen.template_inputs`),
+    # in memory only: a long-lived build parses only the templates that changed.
+    referenced: dict[bytes, Any] = field(default_factory=dict)
     # What the pages of this build read (`briefgen.settle.PageReads`), to be saved with it.
     reads: Any = None
 

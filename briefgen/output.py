@@ -199,7 +199,7 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
         model.digests.settle()  # before any worker is forked: they all inherit the digests
         settings = data_digest(config)
         site_wide = site_wide_digest(context)
-        templates = template_inputs(env, root)
+        templates = template_inputs(env, root, cache.referenced)
         # Each page is digested with the templates its own may load (`briefgen.template_inputs`).
         shared = {name: digest(site_wide, templates(name)) for name in {page.template for page in pages}}
         page_digest = PageDigester(shared)

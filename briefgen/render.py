@@ -216,9 +216,11 @@ def site_wide_digest(site: Mapping[str, Any]) -> bytes:
     return digest(__version__.encode(), data_digest(dict(site)))
 
 
-def template_inputs(env: jinja2.Environment, root: Path) -> TemplateInputs:
-    """What each page template of `env` reads (`briefgen.template_inputs`)."""
-    return TemplateInputs(env, {"card": CARD_TEMPLATE}, functools.partial(templates_digest, root))
+def template_inputs(env: jinja2.Environment, root: Path,
+                    parsed: MutableMapping[bytes, tuple[str, ...] | None] | None = None) -> TemplateInputs:
+    """What each page template of `env` reads (`briefgen.template_inputs`); `parsed`, what
+    each template names, as a long-lived caller keeps it."""
+    return TemplateInputs(env, {"card": CARD_TEMPLATE}, functools.partial(templates_digest, root), parsed)
 
 
 class PageDigester:

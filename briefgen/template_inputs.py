@@ -15,7 +15,7 @@ while rendering, a syntax error) may load anything: it reads every template
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 
 import jinja2
 from jinja2 import meta, nodes
@@ -31,9 +31,12 @@ class TemplateInputs:
     renders; `everything` is the digest of all templates, for a template whose
     references cannot be known."""
 
-    def __init__(self, env: jinja2.Environment, helpers: Mapping[str, str],
-                 everything: Callable[[], bytes]) -> None:
+    def __init__(self, env: jinja2.Environment, helpers: Mapping[str, str], everything: Callable[[], bytes],
+                 parsed: MutableMapping[bytes, tuple[str, ...] | None] | None = None) -> None:
         self.env, self.helpers, self.everything = env, helpers, everything
+        # What each template names, by its name and source: kept by a long-lived caller
+        # (at 10,000 briefings, parsing the theme's templates cost 0.07 s of a 0.5 s build).
+        self.parsed = parsed if parsed is not None else {}
         self._sources: dict[str, bytes] = {}
         self._references: dict[str, tuple[str, ...] | None] = {}
         self._digests: dict[str, bytes] = {}
@@ -78,14 +81,19 @@ class TemplateInputs:
         if name in self._references:
             return self._references[name]
         source = self._source(name)
-        found: tuple[str, ...] | None = ()
-        if source != _MISSING:
+        key = digest(name.encode(), source)
+        if key in self.parsed:
+            found = self.parsed[key]
+        elif source == _MISSING:
+            found = ()
+        else:
             try:
                 tree = self.env.parse(source[1:].decode(), name)
             except jinja2.TemplateSyntaxError:
                 found = None
             else:
                 found = _references(tree, self.helpers)
+            self.parsed[key] = found
         self._references[name] = found
         return found
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
+import pytest
+
 from briefgen.render import make_environment, template_inputs, templates_digest
+
+SITE = {"base_path": "/", "base_url": ""}  # what the URL helpers read of the site
 
 
 def inputs_of(root: Path, name: str) -> tuple[set[str] | None, bytes]:
-    templates = template_inputs(make_environment(root, {"base_path": "/", "base_url": ""}), root)
+    templates = template_inputs(make_environment(root, SITE), root)
     return templates.loaded(name), templates(name)
 
 
@@ -59,3 +64,23 @@ def test_a_name_made_while_rendering_or_a_syntax_error_reads_every_template(tmp_
     for name in ("tag.html", "tags.html"):
         loaded, found = inputs_of(tmp_path, name)
         assert loaded is None and found == templates_digest(tmp_path)
+
+
+def test_what_each_template_names_is_parsed_again_only_when_its_source_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: dict[bytes, tuple[str, ...] | None] = {}
+    env = make_environment(tmp_path, SITE)
+    first = template_inputs(env, tmp_path, parsed)("actor.html")
+    parses: list[str] = []
+    parse = jinja2.Environment.parse
+
+    def counted(self: jinja2.Environment, source: str, name: str | None = None,
+                filename: str | None = None) -> jinja2.nodes.Template:
+        parses.append(str(name))
+        return parse(self, source, name, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "parse", counted)
+    assert template_inputs(env, tmp_path, parsed)("actor.html") == first and parses == []
+    put(tmp_path, "partials/pager.html", "<nav>pages</nav>")
+    assert template_inputs(env, tmp_path, parsed)("actor.html") != first
+    assert parses == ["partials/pager.html"]
