@@ -9,8 +9,8 @@ so an edit of one template makes again only the pages that may load it: at
 10,000 briefings an edit of actor.html leaves the 10,000 briefing pages be.
 
 A template whose references cannot be read from its syntax (a name computed
-while rendering, a syntax error) may load anything: it reads every template
-(`templates_digest`), as every page did before.
+while rendering, a syntax error, a file that is not UTF-8) may load anything:
+it reads every template (`templates_digest`), as every page did before.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from jinja2 import meta, nodes
 from briefgen.cache import digest
 
 _MISSING = b"\0missing"  # a source is never this: each is stored with b"\1" before it
+_UNREADABLE = b"\0unreadable"  # not UTF-8, or not readable: what it names is not known
 
 
 class TemplateInputs:
@@ -72,6 +73,8 @@ class TemplateInputs:
                 source = self.env.loader.get_source(self.env, name)[0]
             except jinja2.TemplateNotFound:  # rendering says so, unless it is included `ignore missing`
                 found = _MISSING
+            except (UnicodeDecodeError, OSError):  # rendering says so, if it comes to load it
+                found = _UNREADABLE
             else:
                 found = b"\1" + source.encode()
             self._sources[name] = found
@@ -86,6 +89,8 @@ class TemplateInputs:
             found = self.parsed[key]
         elif source == _MISSING:
             found = ()
+        elif source == _UNREADABLE:
+            found = None
         else:
             try:
                 tree = self.env.parse(source[1:].decode(), name)

@@ -57,11 +57,17 @@ def test_an_override_with_the_theme_s_own_text_reads_the_same(tmp_path: Path) ->
     assert inputs_of(tmp_path, "home.html")[1] == theme
 
 
-def test_a_name_made_while_rendering_or_a_syntax_error_reads_every_template(tmp_path: Path) -> None:
+def test_a_name_made_while_rendering_a_syntax_error_or_a_file_not_utf8_reads_every_template(
+        tmp_path: Path) -> None:
     put(tmp_path, "tag.html", '{% extends "base.html" %}{% block main %}'
                               '{% include page.partial %}{% endblock %}')
     put(tmp_path, "tags.html", '{% extends "base.html" %}{% block main %}{% if %}{% endblock %}')
-    for name in ("tag.html", "tags.html"):
+    # Named, but loaded only on a branch not taken: a build that never renders it works.
+    put(tmp_path, "page.html", '{% extends "theme/page.html" %}{% block head %}'
+                               '{% if site.extra.legacy is defined %}{% include "legacy.html" %}{% endif %}'
+                               '{% endblock %}')
+    (tmp_path / "templates/legacy.html").write_bytes("<p>caf\xe9</p>".encode("latin-1"))
+    for name in ("tag.html", "tags.html", "page.html"):
         loaded, found = inputs_of(tmp_path, name)
         assert loaded is None and found == templates_digest(tmp_path)
 
