@@ -202,7 +202,7 @@ def body_splices(env: jinja2.Environment) -> bool:
             assert env.loader is not None
             source = env.loader.get_source(env, name)[0]
             tree = env.parse(source)
-        except jinja2.TemplateError:
+        except (jinja2.TemplateError, UnicodeDecodeError, OSError):  # it may not come to load it
             return False
         for reference in meta.find_referenced_templates(tree):
             if reference is None:

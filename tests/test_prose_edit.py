@@ -157,6 +157,19 @@ def test_templates_that_use_the_body_otherwise_are_never_patched(tmp_path: Path,
     assert not _splices(tmp_path, {"briefing.html": override})
 
 
+def test_a_template_not_utf8_that_is_named_is_never_patched_and_breaks_no_build(
+        site: Path, tmp_path: Path) -> None:
+    """Named only on a branch not taken: rendering never loads it, and a build with a
+    cache must not fail on it either (what the briefing page may load is read whole)."""
+    (site / "templates/briefing.html").write_text(
+        '{% extends "theme/briefing.html" %}{% block head %}{% if site.extra.legacy is defined %}'
+        '{% include "legacy.html" %}{% endif %}{% endblock %}')
+    (site / "templates/legacy.html").write_bytes("<p>caf\xe9</p>".encode("latin-1"))
+    assert not body_splices(make_environment(site, {"base_path": "/"}))
+    build(site)
+    assert snapshot(site / "build") == clean_build(site, tmp_path)
+
+
 THEME_BASE = (Path(__file__).parents[1] / "briefgen/theme/templates/base.html").read_text()
 
 
