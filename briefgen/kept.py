@@ -60,9 +60,8 @@ from briefgen.entities import EntityRef, Registry
 from briefgen.markdown import RenderedBody
 from briefgen.markdown.bodies import body_renderer, body_request
 from briefgen.prose_edit import MOST_FILES, InputScan, read_steady
-from briefgen.publish import SHOWS_BRIEFINGS
 from briefgen.resolve import ResolvedBriefing, resolve_briefing
-from briefgen.settle import Settled, same_place
+from briefgen.settle import Settled, remade_for, same_place
 from briefgen.sitemodel import PageSpec, SiteModel, build_model
 from briefgen.sitemodel.discovery import alias_problems, claimed_urls
 from briefgen.sitemodel.feeds import feed_sources
@@ -208,8 +207,9 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
         if tagged is None:
             return None
         touched |= tagged
-    # With no briefing changed (only templates), no site-wide file shows anything new.
-    remade = SHOWS_BRIEFINGS if edits else frozenset[str]()
+    redated = any(item.briefing.updated != linked.briefings[kept.places[path][0]].briefing.updated
+                  for path, (item, _) in edits.items())
+    remade = remade_for(bool(edits), retagged, redated)
     return Reshaped(kept, edited, tuple(candidates), tuple(changed), report,
                     Settled(kept.reads, kept.made, touched, remade=remade), retagged, unlinked)
 

@@ -176,11 +176,20 @@ def settled_by_reads(earlier: PageReads, edits: Mapping[str, Briefing], inputs: 
     touched = readers(earlier.reads, changed)
     if retagged:
         touched |= {output_path(page.url) for page in tag_pages(site.layout)}
-    # The sitemap dates each page by the newest date it shows: a briefing's page, by its `updated`.
-    remade = SHOWS_BRIEFINGS if retagged or redated else frozenset({BRIEFINGS_EXPORT} if edits else ())
+    remade = remade_for(bool(edits), retagged, redated)
     # `made`: every page and feed the last build digested, as now, the shape being the same
     # (tag pages aside: touched).
     return Settled(earlier.reads, cache.pages, touched, retagged=retagged, remade=remade)
+
+
+def remade_for(edited: bool, retagged: bool, redated: bool) -> frozenset[str]:
+    """The site-wide files that show what edits of briefings that kept their places changed:
+    briefings.json when any briefing changed, and the sitemap when tags or an `updated`
+    date did (it dates each page by the newest date it shows; a briefing's page, by its
+    `updated`)."""
+    if retagged or redated:
+        return SHOWS_BRIEFINGS
+    return frozenset({BRIEFINGS_EXPORT} if edited else ())
 
 
 def reads_now(inputs: InputScan, site: LoadedSite, reads: Mapping[str, frozenset[int]],

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 import briefgen.build as build
 import briefgen.output
+import briefgen.publish
 from briefgen.build import build_site, check_site
 from briefgen.cache import BuildCache
 from briefgen.errors import BuildError, ContentError
@@ -126,6 +127,23 @@ def test_a_retitle_digests_and_makes_only_the_pages_that_show_it(
     build_site(site.root, tmp_path / "clean", search=False)
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
     assert "An entirely new title" in (tmp_path / "out" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("updated", [False, True])
+def test_the_kept_site_makes_the_sitemap_again_only_when_a_date_it_shows_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, updated: bool) -> None:
+    site = small_site(tmp_path / "site")
+    live = BuildCache()
+    build_site(site.root, tmp_path / "out", cache=live, search=False)
+    made = Counted(monkeypatch, briefgen.publish, "sitemap_xml")
+    name = sorted(site.briefings)[2]
+    site.briefings[name]["title"] = "Retitled"
+    site.briefings[name]["shown"] = "updated: 2025-03-04\n" if updated else ""
+    site.write_briefing(name)
+    assert build_site(site.root, tmp_path / "out", cache=live, search=False).reshaped
+    assert made.calls == updated
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
 
 
 def test_a_redated_briefing_moves_in_the_kept_site_and_its_warning_is_said(
