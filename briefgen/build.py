@@ -360,9 +360,10 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
                                     and prose.frame == inputs.frame  # templates changed: anew
                                     else prose_state(inputs, cache, site, plan))
         if keeping and inputs is not None and remembered is not None:
-            cache.kept = keep_site(inputs, site, written.reads, remembered, reshaped)
+            cache.kept = keep_site(inputs, site, written.reads, remembered, reshaped, written.untold)
         if use_cache and inputs is not None:
-            cache.reads = reads_now(inputs, site, written.reads, by_reads)  # None: the kept ones hold
+            # None: the kept ones hold
+            cache.reads = reads_now(inputs, site, written.reads, by_reads, written.untold)
         if use_cache or persist:
             save_cache(root, cache, reads_hold=by_reads is not None and cache.reads is None)
     if leftovers is not None:

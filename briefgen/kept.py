@@ -45,7 +45,7 @@ process made it (`output.Told`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -98,27 +98,31 @@ class KeptSite:
 
 
 def keep_site(inputs: InputScan, site: LoadedSite, reads: Mapping[str, frozenset[int]],
-              remembered: Remembered, reshaped: Reshaped | None = None) -> KeptSite:
+              remembered: Remembered, reshaped: Reshaped | None = None,
+              untold: Collection[str] = ()) -> KeptSite:
     """The site just built (`remembered`: what its build made of one briefing alone);
     `reshaped`: how it was reshaped from the kept site, whose pages not digested
-    again read what they read then."""
+    again read what they read then (but those of `untold`, digested again with a
+    digest that cannot tell what it read: a feed whose last entry went)."""
     if reshaped is None or reshaped.retagged:
         made = frozenset(map(output_path, [*(page.url for page in site.pages),
                                            *(feed_url(feed.page_url) for feed in site.feeds)]))
     if reshaped is None:
         return KeptSite(inputs, site, dict(reads), site.model.places(), made, remembered)
     earlier = reshaped.kept
+    before = {path: read for path, read in earlier.reads.items() if path not in untold}
     if reshaped.moved is not None:  # laid out anew: the pages not digested read what they read then
         moved = reshaped.moved
         carried = {path: frozenset(moved[position] for position in read)
-                   for path, read in earlier.reads.items()
+                   for path, read in before.items()
                    if path in made and path not in reads and all(position in moved for position in read)}
         return KeptSite(inputs, site, {**carried, **reads}, site.model.places(), made, remembered)
     if reshaped.retagged:  # tag pages may have come or gone
-        kept = {path: read for path, read in {**earlier.reads, **reads}.items() if path in made}
+        kept = {path: read for path, read in {**before, **reads}.items() if path in made}
         return KeptSite(inputs, site, kept, earlier.places, made, remembered)
-    same = all(earlier.reads.get(path) == read for path, read in reads.items())
-    return KeptSite(inputs, site, {**earlier.reads, **reads}, earlier.places, earlier.made, remembered,
+    same = len(before) == len(earlier.reads) and all(earlier.reads.get(path) == read
+                                                     for path, read in reads.items())
+    return KeptSite(inputs, site, {**before, **reads}, earlier.places, earlier.made, remembered,
                     earlier.readers if same else None)
 
 

@@ -159,6 +159,7 @@ class Written:
     digests: dict[str, bytes]  # every digested output's input digest
     told: dict[str, bytes]  # every output's cheap digest of what it reads, where it tells
     reads: dict[str, frozenset[int]]  # what each output digested cheaply read (`Told`)
+    untold: frozenset[str]  # the outputs digested cheaply whose digest cannot tell what it read
     files: dict[str, tuple[int, int]]  # (size, mtime) of every file the plan accounts for, as it is now
     pages_made: int  # pages rendered (not those found in place)
 
@@ -285,6 +286,9 @@ def write_outputs(out_dir: Path, plan: Plan, scan: OutputScan, keep: Collection[
     changed = [job.path for job, result in zip(jobs, results, strict=True) if result[0]]
     stats = commit(tx, changed)
     digests, told, reads = {}, {}, {}
+    # A feed with no entries reads every briefing's date: what it read before no longer holds.
+    untold = frozenset(jobs[index].path for index in making if results[index][3] is not None
+                       and results[index][4] is None)
     made = 0
     for job, (_, was_made, inputs, cheap, read) in zip(jobs, results, strict=True):
         if inputs is not None:
@@ -300,7 +304,7 @@ def write_outputs(out_dir: Path, plan: Plan, scan: OutputScan, keep: Collection[
         files.update((path, file_state(out_dir / path)) for path in changed)
     except OSError as exc:
         raise BuildError(f"an output is missing right after it was written: {exc}") from exc
-    return Written(stats, digests, told, reads, files, made)
+    return Written(stats, digests, told, reads, untold, files, made)
 
 
 def remember_outputs(cache: BuildCache, written: Written) -> None:

@@ -33,7 +33,7 @@ as changed, and its readers are digested).
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Collection, Container, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -193,18 +193,20 @@ def remade_for(edited: bool, retagged: bool, redated: bool) -> frozenset[str]:
 
 
 def reads_now(inputs: InputScan, site: LoadedSite, reads: Mapping[str, frozenset[int]],
-              settled: Settled | None) -> PageReads | None:
+              settled: Settled | None, untold: Collection[str] = ()) -> PageReads | None:
     """What the pages and feeds of `site` read, after a build that digested those of
-    `reads` (and left those of `settled` undigested, as they were); None when that is
-    what the last build kept (each output digested read what it read then)."""
+    `reads` and `untold` (whose digests cannot tell what they read), and left those of
+    `settled` undigested, as they were; None when that is what the last build kept
+    (each output digested read what it read then)."""
     if settled is None:
         kept: dict[str, frozenset[int]] = {}
-    elif not settled.retagged and all(settled.reads.get(path) == read for path, read in reads.items()):
+    elif not settled.retagged and all(settled.reads.get(path) == read for path, read in reads.items()) \
+            and not any(path in settled.reads for path in untold):
         return None
     else:
         made = {*(output_path(page.url) for page in site.pages),
                 *(output_path(feed_url(feed.page_url)) for feed in site.feeds)}
-        kept = {path: read for path, read in settled.reads.items() if path in made}
+        kept = {path: read for path, read in settled.reads.items() if path in made and path not in untold}
     kept.update(reads)
     unlinked = {path: tuple(found) for path, found in site.unlinked.items() if found}
     return PageReads(inputs.frame, inputs.model, _sources(site), unlinked, kept)

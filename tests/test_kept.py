@@ -146,6 +146,23 @@ def test_the_kept_site_makes_the_sitemap_again_only_when_a_date_it_shows_changed
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
 
 
+def test_a_feed_whose_last_entry_went_keeps_no_reads_and_follows_the_next_date(tmp_path: Path) -> None:
+    """An actor's feed loses its last entry (re-indexed): with no entry, it reads every
+    briefing's date. What it read before must not settle it when another date changes.
+    (Found by the property test with more examples.)"""
+    site = small_site(tmp_path / "site", 4)
+    live = BuildCache()
+    build_site(site.root, tmp_path / "out", cache=live, search=False)
+    for edit in [(13, 2, 0, 0), (14, 0, 0, 1)]:  # declared actors; then another's `updated`
+        site.apply(edit)
+        assert build_site(site.root, tmp_path / "out", cache=live, search=False).reshaped
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+    fresh = BuildCache()
+    build_site(site.root, tmp_path / "again", cache=fresh, search=False)
+    assert live.kept is not None and fresh.kept is not None and live.kept.reads == fresh.kept.reads
+
+
 def test_a_redated_briefing_moves_in_the_kept_site_and_its_warning_is_said(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = small_site(tmp_path / "site")
