@@ -148,7 +148,7 @@ def reshape(root: Path, inputs: InputScan, cache: BuildCache) -> Reshaped | None
     if not isinstance(kept, KeptSite):
         return None
     framed = inputs.frame_kept(kept.inputs.frame, cache)
-    if not framed and not inputs.model_kept(kept.inputs, cache):
+    if not framed and not inputs.model_kept(kept.inputs.model, cache):
         return None  # more than briefings and templates changed
     read_then = kept.inputs.briefings
     candidates = [path for path, found in inputs.briefings.items()

@@ -98,10 +98,10 @@ class InputScan:
         resolution)."""
         return frame == self.frame and not cache.is_racy(self.frame_newest)
 
-    def model_kept(self, earlier: InputScan, cache: BuildCache) -> bool:
+    def model_kept(self, model: bytes, cache: BuildCache) -> bool:
         """`frame_kept` for the files other than briefings and templates (which a page's
         digest reads by their text: `briefgen.template_inputs`)."""
-        return earlier.model == self.model and not cache.is_racy(self.model_newest)
+        return model == self.model and not cache.is_racy(self.model_newest)
 
 
 def scan_inputs(root: Path, folders: Iterable[Path], described: bytes) -> InputScan:

@@ -153,8 +153,7 @@ def settled_by_reads(earlier: PageReads, edits: Mapping[str, Briefing], inputs: 
     """What `site` (loaded after `edits`, each briefing's record before) can leave as it
     is, from what its pages read in the build that kept `earlier`; None when the edits
     changed the site's shape or anything but briefings (see the module)."""
-    if not inputs.frame_kept(earlier.frame, cache) and not (
-            earlier.model == inputs.model and not cache.is_racy(inputs.model_newest)):
+    if not inputs.frame_kept(earlier.frame, cache) and not inputs.model_kept(earlier.model, cache):
         return None  # more than briefings and templates changed (the plan sees to templates)
     model = site.model
     if _sources(site) != earlier.sources:
