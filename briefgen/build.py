@@ -17,7 +17,7 @@ from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen import __version__, urls
+from briefgen import urls
 from briefgen.cache import (
     CACHE_DIR,
     RACY_SECONDS,
@@ -36,6 +36,7 @@ from briefgen.content.loader import CONTENT_DIR
 from briefgen.diagnostics import Diagnostic, Report, Severity, error, warning
 from briefgen.entities import EntityRef, build_registry
 from briefgen.errors import ContentError, UsageError
+from briefgen.identity import identity
 from briefgen.kept import Reshaped, keep_site, reshape
 from briefgen.lock import one_build_at_a_time
 from briefgen.markdown import render_bodies
@@ -400,7 +401,7 @@ def _inputs_stamp(root: Path, out_dir: Path, **options: object) -> InputScan:
     theme = Path(str(THEME))
     folders = [root / CONFIG_FILE, root / CONTENT_DIR, root / TEMPLATES_DIR, root / STATIC_DIR, theme]
     pagefind = find_pagefind() if options.get("search") else None
-    described = f"{__version__}\0{out_dir.resolve()}\0{sorted(options.items())}\0{pagefind}"
+    described = f"{identity()}\0{out_dir.resolve()}\0{sorted(options.items())}\0{pagefind}"
     return scan_inputs(root, [f for f in folders if f.exists()], described.encode())
 
 

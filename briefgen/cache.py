@@ -14,7 +14,7 @@ Tables, each keyed so that a hit can only happen when the inputs are the same:
   in a table of its own so that a re-check does not rewrite the bodies;
 - memo: results of the site model's costlier steps, by a digest of their inputs;
 - pages: the digest of each output page's inputs (template sources, site
-  data, page data, briefgen version), with the size and mtime of the file
+  data, page data, briefgen's code), with the size and mtime of the file
   written for it, so an unchanged page is neither rendered nor written; and,
   for a page whose builder can tell, a cheap digest of its inputs made without
   making its data, so an unchanged page is not even digested.
@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from briefgen import __version__
+from briefgen.identity import identity
 
 CACHE_DIR = ".briefgen-cache"
 MANIFEST = "manifest.pickle"
@@ -83,7 +83,7 @@ _ALLOWED_GLOBALS = {
 
 def salt() -> str:
     """What a cache must have been written by to be trusted."""
-    return f"{FORMAT}:{__version__}:{sys.version_info[0]}.{sys.version_info[1]}"
+    return f"{FORMAT}:{identity()}:{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 @dataclass

@@ -18,10 +18,10 @@ from typing import Any, Literal
 
 import jinja2
 
-from briefgen import __version__
 from briefgen.cache import BuildCache, DigestOnce, PageEntry, data_digest, digest
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildError
+from briefgen.identity import identity
 from briefgen.parallel import MIN_PARALLEL_JOBS, run_jobs
 from briefgen.publish import SITEMAP_FILE, atom_feed, publish_makers
 from briefgen.render import (
@@ -204,7 +204,7 @@ def plan_outputs(root: Path, config: SiteConfig, model: SiteModel, pages: Sequen
         # Each page is digested with the templates its own may load (`briefgen.template_inputs`).
         shared = {name: digest(site_wide, templates(name)) for name in {page.template for page in pages}}
         page_digest = PageDigester(shared)
-        feed_shared = digest(__version__.encode(), data_digest(_feed_settings(config)))
+        feed_shared = digest(identity().encode(), data_digest(_feed_settings(config)))
         told = Told(model, heads, feed_list, {name: digest(wide, settings) for name, wide in shared.items()},
                     digest(feed_shared, settings))
         if cards is not None:

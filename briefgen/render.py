@@ -20,11 +20,11 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from briefgen import __version__
 from briefgen.cache import DigestOnce, data_digest, digest
 from briefgen.charts.plain import draw_matrix, draw_network, draw_timeline
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildError
+from briefgen.identity import identity
 from briefgen.sitemodel.spec import PageSpec, plain
 from briefgen.sitemodel.views import Card
 from briefgen.stylesheet import status_stylesheet
@@ -84,12 +84,12 @@ class _KeptBytecode(jinja2.BytecodeCache):
         self.store = store
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        found = self.store.get(f"{__version__}:{bucket.key}")
+        found = self.store.get(f"{identity()}:{bucket.key}")
         if found is not None:
             bucket.bytecode_from_string(found)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[f"{__version__}:{bucket.key}"] = bucket.bytecode_to_string()
+        self.store[f"{identity()}:{bucket.key}"] = bucket.bytecode_to_string()
 
 
 class KeptCards:
@@ -212,8 +212,8 @@ def templates_digest(root: Path) -> bytes:
 
 
 def site_wide_digest(site: Mapping[str, Any]) -> bytes:
-    """What every page shares but its templates: briefgen's version and the site data."""
-    return digest(__version__.encode(), data_digest(dict(site)))
+    """What every page shares but its templates: briefgen's code (`identity`) and the site data."""
+    return digest(identity().encode(), data_digest(dict(site)))
 
 
 def template_inputs(env: jinja2.Environment, root: Path,
