@@ -53,7 +53,7 @@ READS = "reads.pickle"
 SHARDS = 16
 TABLES = ("records", "bodies", "checked", "memo")
 SPILLED = "searched"
-FORMAT = 12
+FORMAT = 13
 MAGIC = b"briefgen-cache\n"
 RACY_SECONDS = 2.0
 
@@ -86,10 +86,24 @@ def salt() -> str:
     return f"{FORMAT}:{identity()}:{sys.version_info[0]}.{sys.version_info[1]}"
 
 
+# What a file's stat says of its bytes: (size, mtime, ctime), times in ns (`stamp_of`).
+Stamp = tuple[int, int, int]
+
+
+def stamp_of(found: os.stat_result) -> Stamp:
+    """A file's size, mtime and inode change time (ctime).
+
+    Size and mtime alone miss a file replaced by another of the same size and mtime,
+    as `cp -p`, `rsync -a`, `tar x` or unzipping an older version write it: each sets
+    the mtime back, but none can set the ctime. Whether a stamp is too recent to
+    prove anything goes by the mtime (`BuildCache.is_racy`).
+    """
+    return found.st_size, found.st_mtime_ns, found.st_ctime_ns
+
+
 @dataclass
 class RecordEntry:
-    size: int
-    mtime_ns: int
+    stamp: Stamp  # the file's when it was read
     digest: str
     value: Any
 
@@ -479,10 +493,10 @@ class DigestOnce:
         return found[1]
 
 
-def walk_files(top: Path) -> Iterable[tuple[str, int, int]]:
+def walk_files(top: Path) -> Iterable[tuple[str, Stamp]]:
+    """(path, stamp) of `top`, or of every file under it (symlinked folders not followed)."""
     if top.is_file():
-        stat = top.stat()
-        yield str(top), stat.st_size, stat.st_mtime_ns
+        yield str(top), stamp_of(top.stat())
         return
     stack = [str(top)]
     while stack:
@@ -494,5 +508,4 @@ def walk_files(top: Path) -> Iterable[tuple[str, int, int]]:
             if entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)
             else:
-                stat = entry.stat()
-                yield entry.path, stat.st_size, stat.st_mtime_ns
+                yield entry.path, stamp_of(entry.stat())

@@ -307,7 +307,7 @@ def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cac
         return None
     warned = tuple(cached.value[1])
     if record_digest("briefings", raw) == old.digest == cached.digest:
-        cache.set_record(path, replace(cached, size=before[0], mtime_ns=before[1]))
+        cache.set_record(path, replace(cached, stamp=before))
         return _Edit(item, body, SHOWN, warned, warned)  # touched, not changed
     record, diagnostics = read_record("briefings", path, raw)
     if not isinstance(record, Briefing) or any(d.severity is Severity.ERROR for d in diagnostics):
@@ -317,7 +317,7 @@ def _edit(root: Path, path: str, item: ResolvedBriefing, body: RenderedBody, cac
     new_item, problems = resolve_briefing(record, registry, config)
     if problems:
         return None
-    cache.set_record(path, RecordEntry(before[0], before[1], record.digest, (record, diagnostics)))
+    cache.set_record(path, RecordEntry(before, record.digest, (record, diagnostics)))
     return _Edit(new_item, new_body, MOVED if same is None else SHOWN if same else INDEXED, warned,
                  tuple(diagnostics))
 
@@ -337,7 +337,7 @@ def _added(root: Path, path: str, cache: BuildCache, make_renderer: Callable[[],
     item, problems = resolve_briefing(record, registry, config)
     if problems:
         return None
-    cache.set_record(path, RecordEntry(before[0], before[1], record.digest, (record, diagnostics)))
+    cache.set_record(path, RecordEntry(before, record.digest, (record, diagnostics)))
     return item, body, diagnostics
 
 

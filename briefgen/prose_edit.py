@@ -53,10 +53,12 @@ from briefgen.cache import (
     Manifest,
     PageEntry,
     RecordEntry,
+    Stamp,
     part_name,
     read_part,
     save_cache,
     shard,
+    stamp_of,
     walk_files,
 )
 from briefgen.config import SiteConfig
@@ -83,10 +85,10 @@ BRIEFING_TEMPLATE = "briefing.html"
 class InputScan:
     """Every input file of a build, as stamps."""
 
-    stamp: bytes  # every input file (path, size, mtime) and the build's options
+    stamp: bytes  # every input file (path, size, mtime, ctime) and the build's options
     newest: int  # the newest mtime among them, in ns
     frame: bytes  # the same but for the briefing files: what a prose edit must leave alone
-    briefings: dict[str, tuple[int, int]]  # briefing file (relative to the site) -> (size, mtime)
+    briefings: dict[str, Stamp]  # briefing file (relative to the site) -> its stamp
     frame_newest: int = 0  # the newest mtime of the files in `frame`, in ns
     model: bytes = b""  # `frame` but for the site's templates: what the site model is made from
     model_newest: int = 0  # the newest mtime of the files in `model`, in ns
@@ -115,19 +117,20 @@ def scan_inputs(root: Path, folders: Iterable[Path], described: bytes) -> InputS
     start = len(top) + 1
     prefix = f"{top}/{BRIEFINGS_DIR}/"
     templates = f"{top}/{TEMPLATES_DIR}/"
-    briefings: dict[str, tuple[int, int]] = {}
+    briefings: dict[str, Stamp] = {}
     newest = frame_newest = model_newest = 0
     for folder in folders:
-        for path, size, mtime in sorted(walk_files(folder.absolute())):
+        for path, found in sorted(walk_files(folder.absolute())):
+            mtime = found[1]
             newest = max(newest, mtime)
-            line = f"{path}\0{size}\0{mtime}\n".encode()
+            line = f"{path}\0{found}\n".encode()
             stamp.update(line)
             if path.startswith(prefix):
                 parts = path[len(prefix):].split("/")
                 if any(part.startswith(".") for part in parts) or is_passed_over(parts[-1]):
                     continue  # the loader never reads it
                 if is_content_name(parts[-1]):
-                    briefings[path[start:]] = (size, mtime)
+                    briefings[path[start:]] = found
                     continue
             frame.update(line)
             frame_newest = max(frame_newest, mtime)
@@ -143,7 +146,7 @@ class ProseState:
     """What the last full build knew that a prose edit needs."""
 
     frame: bytes
-    briefings: dict[str, tuple[int, int]]  # as the build read them
+    briefings: dict[str, Stamp]  # as the build read them
     config: SiteConfig
     forms: list[SurfaceForm]  # the names the mention matcher looked for
     pages: dict[str, str]  # briefing file -> the output file of its page (published briefings only)
@@ -152,7 +155,7 @@ class ProseState:
 
 
 def prose_state(inputs: InputScan, cache: BuildCache, site: LoadedSite, plan: Plan) -> ProseState:
-    briefings = {path: (entry.size, entry.mtime_ns) for path, entry in cache.records.items()
+    briefings = {path: entry.stamp for path, entry in cache.records.items()
                  if path in inputs.briefings}
     briefing_pages = [page for page in site.pages if page.template == BRIEFING_TEMPLATE]
     source_of = {page.url: page.source for page in briefing_pages}
@@ -177,7 +180,7 @@ def prose_state_after(earlier: ProseState, cache: BuildCache, paths: Iterable[st
     """`prose_state` after a build that kept the site's shape (`briefgen.kept`), from the one
     before it: only the briefing files at `paths` were read again."""
     briefings = dict(earlier.briefings)
-    briefings.update((path, (entry.size, entry.mtime_ns)) for path in paths
+    briefings.update((path, entry.stamp) for path in paths
                      if (entry := cache.records.get(path)) is not None)
     return replace(earlier, briefings=briefings)
 
@@ -339,7 +342,7 @@ def patch_prose(root: Path, out_dir: Path, inputs: InputScan, manifest: Manifest
         manifest.outputs[path] = state_now
         if path in manifest.pages:
             manifest.pages[path] = PageEntry(b"", *state_now)  # no digest: made again by a full build
-    state.briefings.update((path, (entry.size, entry.mtime_ns))
+    state.briefings.update((path, entry.stamp)
                            for path, entry in cache.records.items() if path in state.briefings)
     manifest.stamp = inputs.stamp
     cache.changed.add(("manifest", 0))
@@ -381,7 +384,7 @@ def _prose_edit(root: Path, path: str, shards: _Shards,
     if read is None:
         return None
     before, raw = read
-    entry = RecordEntry(before[0], before[1], record_digest("briefings", raw), old.value)
+    entry = RecordEntry(before, record_digest("briefings", raw), old.value)
     if entry.digest == old.digest:
         return entry
     record, diagnostics = read_record("briefings", path, raw)
@@ -410,14 +413,14 @@ def _prose_edit(root: Path, path: str, shards: _Shards,
                  made.cached, made.searched, str(earlier.html), str(after.html))
 
 
-def read_steady(file: Path) -> tuple[tuple[int, int], bytes] | None:
-    """A file's (size, mtime) and bytes; None when it cannot be read, or changed while read."""
+def read_steady(file: Path) -> tuple[Stamp, bytes] | None:
+    """An input file's stamp and bytes; None when it cannot be read, or changed while read."""
     try:
-        before = file_state(file)
+        before = stamp_of(file.stat())
         raw = file.read_bytes()
+        return (before, raw) if stamp_of(file.stat()) == before else None
     except OSError:
         return None
-    return (before, raw) if file_state(file) == before else None
 
 
 def _patched_files(out_dir: Path, state: ProseState, outputs: dict[str, tuple[int, int]],

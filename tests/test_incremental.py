@@ -520,3 +520,40 @@ def test_any_change_of_input_or_output_means_a_real_build(tmp_path: Path, change
     assert snapshot(site.root / "build") == snapshot(tmp_path / "clean")
     if change in ("touch", "output-deleted", "stray-output", "option"):
         assert snapshot(site.root / "build") == before
+
+
+@pytest.mark.parametrize("live", [False, True], ids=["build", "serve"])
+@pytest.mark.parametrize("replaced", ["briefing-title", "briefing-body", "actor"])
+def test_a_file_put_back_with_the_same_size_and_mtime_is_read_again(
+        tmp_path: Path, live: bool, replaced: str) -> None:
+    """`cp -p`, `rsync -a`, `tar x` or an unzipped older version replace a file and set its
+    mtime back: a same-size edit then keeps both size and mtime, and only the inode's
+    change time (ctime), which no tool can set, tells it apart."""
+    import os
+
+    site = Site(tmp_path / "site")
+    for op in ((0, 1, 2, 3), (0, 2, 3, 1), (0, 3, 1, 2)):
+        site.apply(op)
+    age_sources(site.root)
+    cache = BuildCache() if live else None
+    build_site(site.root, search=False, use_cache=not live, cache=cache)
+    name = sorted(site.briefings)[1]
+    path = site.root / (f"content/briefings/{name}.md" if replaced.startswith("briefing")
+                        else f"content/actors/{sorted(site.actors)[0]}.md")
+    text = path.read_text()
+    edits = {"briefing-title": [("title: ", "title: X"), ("Person", "Perso")],  # as long as before
+             "briefing-body": [("Person", "Persan")], "actor": [("name: Person", "name: Persan")]}
+    edited = text
+    for old, new in edits[replaced]:
+        assert old in edited
+        edited = edited.replace(old, new, 1)
+    assert len(edited.encode()) == len(text.encode()) and edited != text
+    found = path.stat()
+    temp = path.with_name(f".{path.name}.part")
+    temp.write_text(edited)
+    os.utime(temp, ns=(found.st_atime_ns, found.st_mtime_ns))
+    temp.replace(path)
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (found.st_size, found.st_mtime_ns)
+    build_site(site.root, search=False, use_cache=not live, cache=cache)
+    build_site(site.root, tmp_path / "clean", search=False)
+    assert snapshot(site.root / "build") == snapshot(tmp_path / "clean")

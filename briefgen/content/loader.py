@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from briefgen.cache import BuildCache, RecordEntry
+from briefgen.cache import BuildCache, RecordEntry, Stamp, stamp_of
 from briefgen.content.models import Actor, Briefing, Content, Country, Page
 from briefgen.content.records import read_actor, read_briefing, read_country, read_page
 from briefgen.diagnostics import Diagnostic, warning
@@ -38,12 +38,11 @@ _READERS: dict[Kind, Callable[[FrontMatter, SplitSource], Record]] = {
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     """A content file found on disk: its kind, its path relative to the site root, and
-    its size and mtime when it was found."""
+    its stamp when it was found."""
 
     kind: Kind
     path: str
-    size: int
-    mtime_ns: int
+    stamp: Stamp
 
 
 def is_content_name(name: str) -> bool:
@@ -75,7 +74,7 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
         kind = KINDS[KINDS.index(child.name)]
         for path, name, stat in sorted(_files_under(child, rel)):
             if is_content_name(name):
-                found.append(SourceFile(kind, path, stat.st_size, stat.st_mtime_ns))
+                found.append(SourceFile(kind, path, stamp_of(stat)))
             elif not is_passed_over(name):
                 diagnostics.append(warning(path, 0, 0, f"'{path}' is not a .md file; ignored"))
     return found, diagnostics
@@ -127,7 +126,7 @@ def load_content(root: Path, cache: BuildCache | None = None,
                  workers: int | None = None) -> tuple[Content, list[Diagnostic]]:
     """Read every content file under `root/content`; all problems are returned, none raised.
 
-    With a cache, a file whose size and mtime are unchanged is not read again,
+    With a cache, a file whose stamp (size, mtime, ctime) is unchanged is not read again,
     and one whose bytes are unchanged is not parsed again. The files that do
     need parsing are parsed on every core.
     """
@@ -141,10 +140,10 @@ def load_content(root: Path, cache: BuildCache | None = None,
         else:
             results[index] = found
     parsed = run_jobs(lambda i: _read_and_parse(root, files[todo[i]]), len(todo), workers=workers)
-    for index, (size, mtime_ns, digest, result) in zip(todo, parsed, strict=True):
+    for index, (stamp, digest, result) in zip(todo, parsed, strict=True):
         results[index] = result
         if cache is not None:
-            cache.set_record(files[index].path, RecordEntry(size, mtime_ns, digest, result))
+            cache.set_record(files[index].path, RecordEntry(stamp, digest, result))
     records: list[Record] = []
     for index in range(len(files)):
         record, problems = results[index]
@@ -166,7 +165,7 @@ def record_digest(kind: str, raw: bytes) -> str:
     return hashlib.blake2b(kind.encode() + b"\0" + raw, digest_size=20).hexdigest()
 
 
-def _read_and_parse(root: Path, file: SourceFile) -> tuple[int, int, str, ReadResult]:
+def _read_and_parse(root: Path, file: SourceFile) -> tuple[Stamp, str, ReadResult]:
     """Stat, read, digest and parse one file: what the cache records of it, and its record.
 
     Runs in a worker, which reads the file itself: only the record travels back.
@@ -175,7 +174,7 @@ def _read_and_parse(root: Path, file: SourceFile) -> tuple[int, int, str, ReadRe
     stat = path.stat()
     raw = path.read_bytes()
     digest = record_digest(file.kind, raw)
-    return stat.st_size, stat.st_mtime_ns, digest, read_record(file.kind, file.path, raw)
+    return stamp_of(stat), digest, read_record(file.kind, file.path, raw)
 
 
 def _from_cache(root: Path, file: SourceFile, cache: BuildCache) -> ReadResult | None:
@@ -183,11 +182,10 @@ def _from_cache(root: Path, file: SourceFile, cache: BuildCache) -> ReadResult |
     entry = cache.records.get(file.path)
     if entry is None:
         return None
-    if (entry.size == file.size and entry.mtime_ns == file.mtime_ns
-            and not cache.is_racy(file.mtime_ns)):
+    if entry.stamp == file.stamp and not cache.is_racy(file.stamp[1]):
         return entry.value  # type: ignore[no-any-return]
     digest = record_digest(file.kind, (root / file.path).read_bytes())
     if entry.digest != digest:
         return None
-    cache.set_record(file.path, RecordEntry(file.size, file.mtime_ns, digest, entry.value))
+    cache.set_record(file.path, RecordEntry(file.stamp, digest, entry.value))
     return entry.value  # type: ignore[no-any-return]
