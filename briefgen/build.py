@@ -135,7 +135,7 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
         feeds = feed_sources(model)
         claimed = claimed_urls(pages, (urls.feed_url(f.page_url) for f in feeds))
         static = static_paths(root)
-        diagnostics += static_problems(static, claimed)
+        diagnostics += static_problems(static, claimed) + static_links_out(root)
         served = (*static_urls(static), *(f"/{f.path}" for f in theme_assets(config.relation_vocabulary)))
         diagnostics += alias_problems(model, [*claimed, *served])
         if (root / CONFIG_FILE).is_file() and config_read:
@@ -445,12 +445,35 @@ def static_files(root: Path) -> list[OutputFile]:
 
 
 def static_paths(root: Path) -> list[str]:
-    """The files of the site's `static/` folder, as paths inside it (dotfiles skipped)."""
+    """The files of the site's `static/` folder that are published, as paths inside it:
+    dotfiles are skipped, and so are links out of it (`static_links_out`)."""
+    return _static_scan(root)[0]
+
+
+def static_links_out(root: Path) -> list[Diagnostic]:
+    """A warning for each symbolic link in `static/` to a file outside it, which is not
+    published: a site cloned from elsewhere could otherwise publish (and the preview
+    serve) any file its author's links name, such as a key in the home folder."""
+    return [warning(f"{STATIC_DIR}/{path}", 0, 0,
+                    f"{STATIC_DIR}/{path} is a link to {target}, outside {STATIC_DIR}/; not published",
+                    hint=f"copy the file into {STATIC_DIR}/ to publish it")
+            for path, target in _static_scan(root)[1]]
+
+
+def _static_scan(root: Path) -> tuple[list[str], list[tuple[str, Path]]]:
     folder = root / STATIC_DIR
     if not folder.is_dir():
-        return []
-    return [
-        path.relative_to(folder).as_posix()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts)
-    ]
+        return [], []
+    inside = folder.resolve()
+    published: list[str] = []
+    out: list[tuple[str, Path]] = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if not path.is_file() or any(part.startswith(".") for part in relative.parts):
+            continue
+        target = path.resolve()
+        if target.is_relative_to(inside):
+            published.append(relative.as_posix())
+        else:
+            out.append((relative.as_posix(), target))
+    return published, out

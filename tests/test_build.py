@@ -16,6 +16,7 @@ import pytest
 
 from briefgen import write
 from briefgen.build import build_site
+from briefgen.diagnostics import Severity
 from briefgen.errors import BuildError, ContentError
 from briefgen.render import OutputFile
 from briefgen.write import validate_paths, write_site
@@ -428,6 +429,29 @@ def test_static_file_colliding_with_a_page_is_refused(make_site: MakeSite) -> No
     with pytest.raises(ContentError) as raised:
         build_site(root)
     assert [d.path for d in raised.value.report.errors] == ["static/index.html"]
+
+
+def test_a_static_link_to_a_file_outside_static_is_not_published(make_site: MakeSite, tmp_path: Path) -> None:
+    """A site cloned from elsewhere must not publish (nor the preview serve) whatever its links
+    name, such as a key in the home folder; links within static/ are published."""
+    secret = tmp_path / "private" / "id_key"
+    secret.parent.mkdir()
+    secret.write_text("PRIVATE KEY")
+    root = make_site({BRIEF: briefing(), "static/fonts/a.woff2": "font", "content/extra.txt": "site text"})
+    (root / "static/key.txt").symlink_to(secret)
+    (root / "static/near.txt").symlink_to(root / "content/extra.txt")  # in the site, out of static/
+    (root / "static/b.woff2").symlink_to("fonts/a.woff2")
+    result = build_site(root, search=False)
+    built = root / "build"
+    assert (built / "fonts/a.woff2").read_text() == "font"
+    assert (built / "b.woff2").read_text() == "font" and not (built / "b.woff2").is_symlink()
+    assert not (built / "key.txt").exists() and not (built / "near.txt").exists()
+    assert all(b"PRIVATE" not in path.read_bytes() for path in built.rglob("*") if path.is_file())
+    said = {d.path: d for d in result.report.diagnostics if d.severity is Severity.WARNING}
+    assert said["static/key.txt"].message == (
+        f"static/key.txt is a link to {secret.resolve()}, outside static/; not published")
+    assert said["static/key.txt"].hint == "copy the file into static/ to publish it"
+    assert "static/near.txt" in said and "static/b.woff2" not in said
 
 
 def test_output_folder_holding_a_site_is_refused(make_site: MakeSite) -> None:
