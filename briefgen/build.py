@@ -194,7 +194,7 @@ def build_site(
     0.15 s at 10,000 briefings (`cli.run`).
     """
     out_dir = out_dir or root / OUTPUT_DIR
-    check_output_dir(out_dir, root)
+    check_output_dir(out_dir, root, (CONFIG_FILE, CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR, CACHE_DIR))
     with one_build_at_a_time(root, out_dir, warn):
         return _scanned_build(root, out_dir, drafts=drafts, base_url=base_url, search=search,
                               publishing=publishing, use_cache=use_cache, cache=cache, persist=persist,

@@ -40,7 +40,8 @@ from briefgen.render import OutputFile
 
 TEMP_SUFFIX = ".briefgen-tmp"
 SPARE_SUFFIX = ".briefgen-spare"
-PROTECTED_NAMES = ("site.yaml", "content", ".git", "pyproject.toml")
+PROTECTED_NAMES = ("site.yaml", "content", ".git", ".hg", ".svn", ".briefgen-cache", "pyproject.toml",
+                   "setup.py", "package.json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,12 +110,22 @@ def file_state(path: Path) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
-def check_output_dir(out_dir: Path, root: Path) -> None:
-    """Refuse an output folder whose stale-file removal could destroy a user's work."""
+def check_output_dir(out_dir: Path, root: Path, sources: Collection[str] = ()) -> None:
+    """Refuse an output folder whose stale-file removal could destroy a user's work: one
+    that holds the site, one inside the site's `sources` (names in the site folder:
+    content/, templates/, static/, the cache) or inside a hidden folder of the site
+    (.git/), or one that holds what a project or a site holds (`PROTECTED_NAMES`)."""
     out = out_dir.resolve()
     site = root.resolve()
     if out == site or site.is_relative_to(out):
         raise BuildError(f"output folder {out_dir} contains the site itself; choose another")
+    if out.is_relative_to(site):
+        top = out.relative_to(site).parts[0]
+        if top in sources or top.startswith("."):
+            raise BuildError(
+                f"output folder {out_dir} is inside the site's {top}; briefgen removes files it "
+                "did not produce there, so it refuses to use it: choose another (the default is build/)"
+            )
     if out.is_dir():
         for name in PROTECTED_NAMES:
             if (out / name).exists():

@@ -463,6 +463,39 @@ def test_output_folder_holding_a_site_is_refused(make_site: MakeSite) -> None:
         build_site(root, other)
 
 
+@pytest.mark.parametrize("output", ["content", "content/briefings", "templates", "static/x", ".git",
+                                    ".briefgen-cache", ".github/pages"])
+def test_an_output_folder_inside_the_sites_sources_is_refused_and_nothing_is_lost(
+        make_site: MakeSite, output: str) -> None:
+    """Stale-file removal would delete the briefings, the templates, the repository or the
+    cache: `--output content` deleted every briefing."""
+    root = make_site({BRIEF: briefing(), "templates/partials/footer.html": "<footer>mine</footer>",
+                      "static/x/logo.txt": "logo", ".git/HEAD": "ref: refs/heads/main\n",
+                      ".github/pages/workflow.yml": "on: push\n"})
+    build_site(root, search=False, use_cache=True)
+    assert (root / ".briefgen-cache").is_dir()
+
+    def sources() -> dict[Path, bytes]:
+        return {path: path.read_bytes() for path in root.rglob("*")
+                if path.is_file() and "build" not in path.parts}
+
+    before = sources()
+    with pytest.raises(BuildError, match=f"inside the site's {output.split('/')[0]}"):
+        build_site(root, root / output, search=False, use_cache=True)
+    assert sources() == before
+
+
+def test_an_output_folder_holding_a_project_is_refused(make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site({BRIEF: briefing()})
+    for name in ("package.json", "setup.py", ".hg"):
+        project = tmp_path / f"project-{name}"
+        project.mkdir()
+        (project / name).write_text("{}")
+        with pytest.raises(BuildError, match=f"holds '{name}'"):
+            build_site(root, project, search=False)
+        assert [path.name for path in project.iterdir()] == [name]
+
+
 def _write_shuffled(src: Path, dst: Path, seed: int) -> None:
     files = [p for p in src.rglob("*") if p.is_file() and "build" not in p.relative_to(src).parts]
     random.Random(seed).shuffle(files)
