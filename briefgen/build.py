@@ -205,7 +205,7 @@ def save_kept(root: Path, out_dir: Path, cache: BuildCache, warn: Progress = _qu
     """Write a long-lived cache to `.briefgen-cache/` as its last build left it, while no
     build of the site runs (as `build_site(..., persist=True)` would have)."""
     with one_build_at_a_time(root, out_dir, warn):
-        save_cache(root, cache)
+        save_cache(root, cache, warn)
 
 
 def _scanned_build(root: Path, out_dir: Path, *, drafts: bool, base_url: str | None, search: bool,
@@ -273,7 +273,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
             return BuildResult(pages, 0, WriteStats(0, files, 0),
                                time.perf_counter() - started, report, earlier_warnings, up_to_date=True)
         if not search:  # a patched page would need the whole search index made again
-            patched = patch_prose(root, out_dir, inputs, manifest, scanned)
+            patched = patch_prose(root, out_dir, inputs, manifest, scanned, warn)
             if patched is not None:
                 return _patched(patched, started)
         prose = manifest.prose if manifest is not None else None  # the cache's load drops it
@@ -284,7 +284,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
     elif cache is not None and not search:  # a long-lived cache (the preview server's)
         inputs = _inputs_stamp(root, out_dir, drafts=drafts, base_url=base_url, search=search,
                                publishing=publishing)
-        patched = patch_prose(root, out_dir, inputs, cache.manifest, scanned, cache)
+        patched = patch_prose(root, out_dir, inputs, cache.manifest, scanned, warn, cache)
         if patched is not None:
             return _patched(patched, started)
         prose = cache.manifest.prose
@@ -311,7 +311,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
     if site.report.failed():
         site.model.digests.stop()
         if (use_cache or persist) and cache is not None:
-            save_cache(root, cache)
+            save_cache(root, cache, warn)
         raise ContentError(site.report)
     scan = scanned()
     registry = site.model.linked.registry
@@ -366,7 +366,7 @@ def _build(root: Path, out_dir: Path, scanned: Callable[[], OutputScan], *, draf
             # None: the kept ones hold
             cache.reads = reads_now(inputs, site, written.reads, by_reads, written.untold)
         if use_cache or persist:
-            save_cache(root, cache, reads_hold=by_reads is not None and cache.reads is None)
+            save_cache(root, cache, warn, reads_hold=by_reads is not None and cache.reads is None)
     if leftovers is not None:
         leftovers += [site, cache, plan, written]
         gc.freeze()  # out of the collector's sight: the process drops them with itself

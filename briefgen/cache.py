@@ -32,6 +32,7 @@ unexpected discards the whole cache with a warning.
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import hashlib
 import io
@@ -328,6 +329,11 @@ def load_cache(root: Path, warn: Callable[[str], None], manifest: Manifest | Non
     says for prose edits is dropped: the build that loads the whole cache makes it anew.
     """
     folder = root / CACHE_DIR
+    if (folder.exists() or folder.is_symlink()) and not folder.is_dir():
+        warn(f"discarding {folder}: a file where the build cache's folder belongs")
+        with contextlib.suppress(OSError):  # else saving says why it cannot
+            folder.unlink()
+        return BuildCache(folder=folder, replaces=True)
     if not cache_path(root).exists():
         return BuildCache(folder=folder)
     cache = BuildCache(folder=folder)
@@ -400,12 +406,24 @@ def load_reads(root: Path, manifest: Manifest) -> Any:
     return reads if token == manifest.reads else None
 
 
-def save_cache(root: Path, cache: BuildCache, *, reads_hold: bool = False) -> None:
+def save_cache(root: Path, cache: BuildCache, warn: Callable[[str], None], *,
+               reads_hold: bool = False) -> None:
     """Write the shards that changed, then the manifest, each atomically.
 
     The pages' reads that the last save kept no longer hold unless `reads_hold`
     (the caller changed nothing they depend on), or the cache has new ones (`reads`).
+    A cache that cannot be written is only a warning: the build's output stands, and
+    each file of the cache is checked on its own when read, so one written without
+    the others misleads no build.
     """
+    try:
+        _save(root, cache, reads_hold)
+    except OSError as exc:
+        warn(f"could not save the build cache in {root / CACHE_DIR} ({exc.strerror or exc}); "
+             "the next build will redo what it kept")
+
+
+def _save(root: Path, cache: BuildCache, reads_hold: bool) -> None:
     if cache.replaces:
         cache.changed.update((table, number) for table in (*TABLES, SPILLED) for number in range(SHARDS))
         cache.changed.add(("manifest", 0))

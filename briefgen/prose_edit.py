@@ -289,7 +289,8 @@ class _Edit:
 
 
 def patch_prose(root: Path, out_dir: Path, inputs: InputScan, manifest: Manifest | None,
-                scanned: Callable[[], OutputScan], live: BuildCache | None = None) -> Patched | None:
+                scanned: Callable[[], OutputScan], warn: Callable[[str], None],
+                live: BuildCache | None = None) -> Patched | None:
     """Make the build by patching, when only prose changed (see the module); else None.
 
     `manifest` is the cache's, as read for this build; it is changed only once the
@@ -347,7 +348,7 @@ def patch_prose(root: Path, out_dir: Path, inputs: InputScan, manifest: Manifest
     manifest.stamp = inputs.stamp
     cache.changed.add(("manifest", 0))
     if live is None:
-        save_cache(root, cache, reads_hold=True)  # no briefing's shape changed (`briefgen.settle`)
+        save_cache(root, cache, warn, reads_hold=True)  # no briefing's shape changed (`briefgen.settle`)
     else:
         manifest.saved_at = time.time()
     pages, diagnostics, _ = manifest.summary

@@ -24,6 +24,7 @@ that search is unavailable.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -94,6 +95,8 @@ def _store(cache_dir: Path, target: Path, files: Sequence[OutputFile]) -> None:
     """Keep `files` as the only cached bundle; a cache that cannot be written is skipped."""
     staging = target.with_name(f".{target.name}.tmp")
     try:
+        if (cache_dir.exists() or cache_dir.is_symlink()) and not cache_dir.is_dir():
+            cache_dir.unlink()  # damage: a file where the folder belongs
         cache_dir.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(staging, "w", zipfile.ZIP_STORED) as bundle:
             for file in files:
@@ -107,7 +110,8 @@ def _store(cache_dir: Path, target: Path, files: Sequence[OutputFile]) -> None:
             else:
                 old.unlink(missing_ok=True)
     except OSError:
-        staging.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            staging.unlink(missing_ok=True)
 
 
 def _unzip(bundle: Path) -> tuple[OutputFile, ...] | None:

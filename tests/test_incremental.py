@@ -412,6 +412,46 @@ def test_corrupt_or_foreign_cache_is_discarded_with_a_warning(tmp_path: Path, da
     assert load_cache(site.root, warnings.append).records, "a good cache replaced the bad one"
 
 
+@pytest.mark.parametrize("when", ["before the first build", "after a build"])
+def test_a_file_where_the_cache_folder_belongs_is_discarded_with_a_warning(tmp_path: Path, when: str) -> None:
+    site = Site(tmp_path / "site")
+    site.apply((0, 1, 2, 3))
+    folder = site.root / CACHE_DIR
+    if when == "after a build":
+        build_site(site.root, use_cache=True)
+        import shutil
+
+        shutil.rmtree(folder)
+    folder.write_text("junk")
+    warnings: list[str] = []
+    build_site(site.root, use_cache=True, warn=warnings.append)
+    assert warnings == [f"discarding {folder}: a file where the build cache's folder belongs"]
+    build_site(site.root, tmp_path / "clean")
+    assert snapshot(site.root / "build") == snapshot(tmp_path / "clean")
+    site.apply((1, 0, 1, 2))
+    result = build_site(site.root, use_cache=True, warn=warnings.append)
+    assert len(warnings) == 1 and result.rendered < result.pages, "the new cache is used"
+
+
+def test_a_cache_that_cannot_be_saved_is_a_warning_and_the_output_stands(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefgen import cache as cache_module
+
+    site = Site(tmp_path / "site")
+    site.apply((0, 1, 2, 3))
+
+    def full_disk(path: Path, value: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache_module, "_write", full_disk)
+    warnings: list[str] = []
+    result = build_site(site.root, use_cache=True, warn=warnings.append)
+    assert warnings == [f"could not save the build cache in {site.root / CACHE_DIR} "
+                        "(No space left on device); the next build will redo what it kept"]
+    build_site(site.root, tmp_path / "clean")
+    assert snapshot(site.root / "build") == snapshot(tmp_path / "clean") and result.rendered == result.pages
+
+
 def test_a_discarded_cache_leaves_none_of_its_files_behind(tmp_path: Path) -> None:
     """A foreign shard that no entry of the new cache falls in is written over too: else
     it would discard the new cache at every build."""

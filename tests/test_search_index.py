@@ -146,7 +146,7 @@ def test_unchanged_pages_reuse_the_cached_index(
     assert len(list((root / ".briefgen-cache/search").iterdir())) == 1  # only the latest is kept
 
 
-@pytest.mark.parametrize("damage", ["truncated", "outside the bundle"])
+@pytest.mark.parametrize("damage", ["truncated", "outside the bundle", "a file for the folder"])
 def test_a_damaged_or_foreign_cached_index_is_made_again(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, damage: str
 ) -> None:
@@ -157,6 +157,9 @@ def test_a_damaged_or_foreign_cached_index_is_made_again(
     [bundle] = (root / ".briefgen-cache/search").iterdir()
     if damage == "truncated":
         bundle.write_bytes(bundle.read_bytes()[: bundle.stat().st_size // 2])
+    elif damage == "a file for the folder":
+        shutil.rmtree(bundle.parent)
+        bundle.parent.write_text("not a folder")
     else:
         with zipfile.ZipFile(bundle, "a") as archive:
             archive.writestr("pagefind/../../escaped.txt", b"not Pagefind's")

@@ -8,6 +8,7 @@ rendered on every core.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -81,7 +82,8 @@ def render_bodies(linked: Linked, cache: BuildCache | None = None,
         used = set(keys)
         _forget_unused(cache, used)
         cache.searched_used = used
-        cache.spill_searched()
+        with contextlib.suppress(OSError):  # kept in memory: saving the cache says why it cannot
+            cache.spill_searched()
     return bodies
 
 
