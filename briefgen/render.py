@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from briefgen.cache import DigestOnce, data_digest, digest
@@ -54,9 +55,9 @@ def make_environment(root: Path, site: Mapping[str, Any], compiled: MutableMappi
     on compiling the templates again); Jinja compiles a template again when its
     source changed. `cards` keeps the cards' HTML between its builds likewise.
     """
-    theme_loader = jinja2.FileSystemLoader(str(THEME / "templates"))
+    theme_loader = _TemplateFolder(str(THEME / "templates"), "theme")
     loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader(str(root / TEMPLATES_DIR)),
+        _TemplateFolder(str(root / TEMPLATES_DIR), TEMPLATES_DIR),
         theme_loader,
         jinja2.PrefixLoader({"theme": theme_loader}),
     ])
@@ -73,6 +74,40 @@ def make_environment(root: Path, site: Mapping[str, Any], compiled: MutableMappi
     env.globals.update(site=site, card=_CardRenderer(env, cards), draw_matrix=draw_matrix,
                        draw_network=draw_network, draw_timeline=draw_timeline, **_url_helpers(site))
     return env
+
+
+class _TemplateFolder(jinja2.FileSystemLoader):
+    """A folder of templates, named as errors show its files (`templates/x.html`,
+    `theme/x.html`, as `{% extends %}` names the theme's), that says which file is not
+    UTF-8 and where, rather than failing in whichever template included it."""
+
+    def __init__(self, folder: str, label: str) -> None:
+        super().__init__(folder)
+        self.folder, self.label = Path(folder), label
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            raw = self.folder.joinpath(*split_template_path(template)).read_bytes()
+            try:
+                raw.decode("utf-8")
+                start = exc.start  # changed since: the position Jinja read
+            except UnicodeDecodeError as again:
+                start = again.start
+            line = raw.count(b"\n", 0, start) + 1
+            column = start - (raw.rfind(b"\n", 0, start) + 1) + 1
+            raise TemplateNotText(f"{self.label}/{template}", line, column, raw[start:start + 1]) from exc
+
+
+class TemplateNotText(jinja2.TemplateError):
+    """A template file that is not UTF-8: where its first undecodable byte is."""
+
+    def __init__(self, name: str, line: int, column: int, byte: bytes) -> None:
+        super().__init__(f"{name}:{line}:{column}: not valid UTF-8 (byte 0x{byte.hex()} cannot be decoded); "
+                         "save the template as UTF-8")
+        self.name = name
 
 
 class _KeptBytecode(jinja2.BytecodeCache):
@@ -248,13 +283,15 @@ def render_page(env: jinja2.Environment, page: PageSpec) -> OutputFile:
         html = template.render(page=plain(page.context), url=page.url)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildError(
-            f"{_display(exc.filename or exc.name or page.template)}:{exc.lineno}: "
+            f"{_display(env, exc.filename or exc.name or page.template)}:{exc.lineno}: "
             f"template syntax error: {exc.message}"
         ) from exc
     except jinja2.TemplateNotFound as exc:
         raise BuildError(f"template '{exc.name}' not found (needed for {page.url})") from exc
+    except TemplateNotText as exc:
+        raise BuildError(f"{exc} (needed for {page.url})") from exc
     except Exception as exc:
-        where = _template_frame(exc) or page.template
+        where = _template_frame(env, exc) or page.template
         raise BuildError(f"{where}: {type(exc).__name__}: {exc} (while rendering {page.url})") from exc
     return OutputFile(output_path(page.url), html.encode("utf-8"))
 
@@ -273,16 +310,19 @@ def _url_helpers(site: Mapping[str, Any]) -> dict[str, Any]:
     return {"rel": rel, "absolute": absolute}
 
 
-def _template_frame(exc: BaseException) -> str | None:
+def _template_frame(env: jinja2.Environment, exc: BaseException) -> str | None:
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith((".html", ".xml", ".txt", ".j2")):
-            return f"{_display(frame.filename)}:{frame.lineno}"
+            return f"{_display(env, frame.filename)}:{frame.lineno}"
     return None
 
 
-def _display(filename: str) -> str:
+def _display(env: jinja2.Environment, filename: str) -> str:
+    """A template's file as errors name it: `templates/x.html` for the site's (as content
+    errors name content files, from the site folder), `theme/x.html` for the theme's."""
     path = Path(filename)
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    folders = env.loader.loaders if isinstance(env.loader, jinja2.ChoiceLoader) else []
+    for folder in folders:
+        if isinstance(folder, _TemplateFolder) and path.is_relative_to(folder.folder):
+            return f"{folder.label}/{path.relative_to(folder.folder).as_posix()}"
+    return path.as_posix()

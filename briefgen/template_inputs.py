@@ -73,7 +73,7 @@ class TemplateInputs:
                 source = self.env.loader.get_source(self.env, name)[0]
             except jinja2.TemplateNotFound:  # rendering says so, unless it is included `ignore missing`
                 found = _MISSING
-            except (UnicodeDecodeError, OSError):  # rendering says so, if it comes to load it
+            except (jinja2.TemplateError, UnicodeDecodeError, OSError):  # rendering says so, if it loads it
                 found = _UNREADABLE
             else:
                 found = b"\1" + source.encode()

@@ -222,6 +222,32 @@ def test_failed_build_leaves_previous_output_untouched(make_site: MakeSite) -> N
     assert [p.name for p in root.glob(".build*")] in ([], [".build.briefgen-spare"])
 
 
+def test_template_errors_name_the_file_from_the_site_folder_and_a_template_not_utf8_itself(
+        make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As content errors say `content/briefings/x.md`, whatever the current folder: the
+    preview's banner and the terminal show the same name. A partial that is not UTF-8 is
+    named with its line and column, not the theme template that includes it."""
+    root = make_site({BRIEF: briefing()})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    (root / "templates/partials").mkdir(parents=True)
+    footer = root / "templates/partials/footer.html"
+    footer.write_bytes(b"<footer>\n  <p>Caf\xe9</p>\n</footer>\n")
+    with pytest.raises(BuildError) as raised:
+        build_site(root, search=False)
+    assert str(raised.value).startswith(
+        "templates/partials/footer.html:2:9: not valid UTF-8 (byte 0xe9 cannot be decoded); "
+        "save the template as UTF-8 (needed for /")
+    footer.write_text("<footer>{{ page.no_such_key }}</footer>\n")
+    with pytest.raises(BuildError, match=r"^templates/partials/footer\.html:1: UndefinedError"):
+        build_site(root, search=False)
+    footer.unlink()
+    (root / "templates/briefing.html").write_text('{% extends "theme/briefing.html" %}\n{% block x %}')
+    with pytest.raises(BuildError, match=r"^templates/briefing\.html:2: template syntax error"):
+        build_site(root, search=False)
+
+
 def test_a_build_leaves_no_process_behind_whether_it_fails_or_not(make_site: MakeSite) -> None:
     """Builds with a cache walk the output and digest the model in forked processes."""
     root = make_site({**ACTORS_AND_COUNTRIES, BRIEF: briefing(actors="[Putin]")})
