@@ -408,12 +408,13 @@ def _inputs_stamp(root: Path, out_dir: Path, **options: object) -> InputScan:
 def _nothing_to_do(out_dir: Path, stamp: bytes, newest: int, manifest: Manifest | None,
                    scanned: Callable[[], OutputScan]) -> tuple[int, int, Report, tuple[str, ...]] | None:
     """The last build's outcome (pages, files, report, warnings) when its inputs and its
-    output (as `scanned`) are exactly as they were."""
+    output (as `scanned`) are exactly as they were, with no temporary file of a killed
+    build left in it (which the build removes)."""
     if manifest is None or manifest.stamp != stamp or newest / 1e9 >= manifest.saved_at - RACY_SECONDS:
         return None
     if not out_dir.is_dir():
         return None
-    if scanned().files != manifest.outputs:
+    if scanned().files != manifest.outputs or scanned().leftovers:
         return None
     pages, diagnostics, warnings = manifest.summary
     return pages, len(manifest.outputs), Report(tuple(diagnostics)), tuple(warnings)

@@ -40,6 +40,9 @@ from briefgen.render import OutputFile
 
 TEMP_SUFFIX = ".briefgen-tmp"
 SPARE_SUFFIX = ".briefgen-spare"
+# The names of briefgen's own temporary files inside an output (`.index.html.briefgen-tmp`):
+# never an output, whatever a killed build left in them.
+LEFTOVER_SUFFIXES = (TEMP_SUFFIX,)
 PROTECTED_NAMES = ("site.yaml", "content", ".git", ".hg", ".svn", ".briefgen-cache", "pyproject.toml",
                    "setup.py", "package.json")
 
@@ -58,7 +61,8 @@ class SwapNeeded(BuildError):
 @dataclass(frozen=True)
 class Transaction:
     """One build's write. `staging` is set when the output folder is new (or replaced);
-    `spare` where replaced files are staged, when they can be swapped into place."""
+    `spare` where replaced files are staged, when they can be swapped into place;
+    `leftovers` the temporary files of killed builds found in the output, removed at commit."""
 
     out_dir: Path
     paths: frozenset[str]
@@ -67,21 +71,24 @@ class Transaction:
     staging: Path | None
     new_dirs: tuple[Path, ...]
     spare: Path | None = None
+    leftovers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class OutputScan:
     """What an output folder holds, as relative paths: its files (a symlink counts as a
-    file) with their size and mtime, its folders, and the symlinks that point at folders."""
+    file) with their size and mtime, its folders, the symlinks that point at folders, and
+    the temporary files that killed builds left (`leftover`), which are not among its files."""
 
     files: dict[str, tuple[int, int]]
     folders: set[str]
     links: set[str]
+    leftovers: set[str]
 
 
 def scan_output(out_dir: Path) -> OutputScan:
     """One walk of the output folder (empty when there is none); a build looks at it once."""
-    scan = OutputScan({}, set(), set())
+    scan = OutputScan({}, set(), set(), set())
     if not out_dir.is_dir():
         return scan
     start = len(str(out_dir)) + 1
@@ -94,6 +101,9 @@ def scan_output(out_dir: Path) -> OutputScan:
                     scan.folders.add(relative)
                     stack.append(entry.path)
                     continue
+                if leftover(entry.name):
+                    scan.leftovers.add(relative)
+                    continue
                 try:
                     stat = entry.stat()
                 except OSError:  # a dangling symlink
@@ -102,6 +112,13 @@ def scan_output(out_dir: Path) -> OutputScan:
                 if entry.is_symlink() and entry.is_dir():
                     scan.links.add(relative)
     return scan
+
+
+def leftover(name: str) -> bool:
+    """Whether a file's name is one of briefgen's temporary names inside an output. A build
+    killed halfway leaves such files (its forked workers may even finish staging after it
+    died): they are never kept nor taken for outputs, and the next commit removes them."""
+    return name.startswith(".") and name.endswith(LEFTOVER_SUFFIXES)
 
 
 def file_state(path: Path) -> tuple[int, int]:
@@ -174,7 +191,7 @@ def begin(out_dir: Path, paths: Collection[str], keep: Collection[str] = (),
     if not out_dir.exists():
         _validate(out_dir, [*paths, *keep], set())
         return Transaction(out_dir, frozenset(paths), frozenset(), frozenset(),
-                           _staging(out_dir), ())
+                           _fresh_staging(out_dir), ())
     scan = scan if scan is not None else scan_output(out_dir)
     existing, folders = set(scan.files), scan.folders
     _validate(out_dir, [*paths, *keep], scan.links)
@@ -184,7 +201,7 @@ def begin(out_dir: Path, paths: Collection[str], keep: Collection[str] = (),
         if keep:
             raise SwapNeeded("the output folder's layout changed; a full rewrite is needed")
         return Transaction(out_dir, frozenset(paths), frozenset(), frozenset(existing),
-                           _staging(out_dir), ())
+                           _fresh_staging(out_dir), ())
     missing: set[str] = set()
     for folder in {path.rpartition("/")[0] for path in paths}:
         while folder and folder not in folders and folder not in missing:
@@ -193,7 +210,7 @@ def begin(out_dir: Path, paths: Collection[str], keep: Collection[str] = (),
     new_dirs = sorted(missing, key=lambda d: d.count("/"))
     spare = spare_folder(out_dir) if outer is None else spare_folder(outer, out_dir.relative_to(outer))
     return Transaction(out_dir, frozenset(paths), frozenset(keep), frozenset(existing), None,
-                       tuple(out_dir / d for d in new_dirs), spare)
+                       tuple(out_dir / d for d in new_dirs), spare, frozenset(scan.leftovers))
 
 
 def begin_replace(out_dir: Path, paths: Collection[str]) -> Transaction:
@@ -253,7 +270,8 @@ def commit(tx: Transaction, changed: Collection[str]) -> WriteStats:
     stale = sorted(tx.existing - tx.paths - tx.keep)
     for path in stale:
         (tx.out_dir / path).unlink()
-    _remove_empty_dirs(tx.out_dir, stale)
+    _remove_leftovers(tx)
+    _remove_empty_dirs(tx.out_dir, [*stale, *tx.leftovers])
     return WriteStats(len(changed), len(tx.paths) - len(changed) + len(tx.keep), len(stale))
 
 
@@ -267,6 +285,15 @@ def rollback(tx: Transaction) -> None:
     for folder in reversed(tx.new_dirs):
         with contextlib.suppress(OSError):  # not empty: something else lives there
             folder.rmdir()
+
+
+def _remove_leftovers(tx: Transaction) -> None:
+    """Remove the temporary files of killed builds (one this build staged under the same
+    name is already in place). One that cannot be removed is left: no build takes it for
+    an output, and the next one tries again."""
+    for path in tx.leftovers:
+        with contextlib.suppress(OSError):
+            (tx.out_dir / path).unlink(missing_ok=True)
 
 
 def write_site(out_dir: Path, files: Sequence[OutputFile], keep: Collection[str] = (),
@@ -416,6 +443,17 @@ def _staging(out_dir: Path) -> Path:
     """Beside the folder that `out_dir` names (`--output ..`, a symlink), never inside it."""
     real = out_dir.resolve()
     return real.with_name(f".{real.name}.staging-{os.getpid()}")
+
+
+def _fresh_staging(out_dir: Path) -> Path:
+    """`_staging`, emptied of what a killed build left there: process ids come round again
+    (a container's build often has the same one), and its files must not be published."""
+    staging = _staging(out_dir)
+    if staging.is_dir() and not staging.is_symlink():
+        shutil.rmtree(staging)
+    else:
+        staging.unlink(missing_ok=True)
+    return staging
 
 
 def _temp(target: Path) -> Path:
