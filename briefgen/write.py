@@ -7,7 +7,11 @@ folder when there is no output yet, else beside its target under a
 temporary name, and only when the bytes differ. Staging is safe to run in
 worker processes. `commit` renames the staged files into place and removes
 stale files; `rollback` removes what was staged, leaving the previous output
-exactly as it was.
+exactly as it was. A commit keeps each previous file (under a temporary name,
+hard-linked) until every move is made: when one fails, it undoes the others,
+so a failed commit too leaves the previous output as it was. Temporary files
+that a killed build left in the output are never taken for outputs; the next
+commit removes them.
 
 A file that replaces one already there is staged in the spare folder beside
 the output (`.build.briefgen-spare/` for `build/`, at the same relative
@@ -32,17 +36,19 @@ import os
 import shutil
 import stat
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from briefgen.errors import BuildError
 from briefgen.render import OutputFile
 
 TEMP_SUFFIX = ".briefgen-tmp"
+ASIDE_SUFFIX = ".briefgen-old"  # the previous copy of a file while a commit may still undo
 SPARE_SUFFIX = ".briefgen-spare"
 # The names of briefgen's own temporary files inside an output (`.index.html.briefgen-tmp`):
 # never an output, whatever a killed build left in them.
-LEFTOVER_SUFFIXES = (TEMP_SUFFIX,)
+LEFTOVER_SUFFIXES = (TEMP_SUFFIX, ASIDE_SUFFIX)
 PROTECTED_NAMES = ("site.yaml", "content", ".git", ".hg", ".svn", ".briefgen-cache", "pyproject.toml",
                    "setup.py", "package.json")
 
@@ -252,27 +258,168 @@ def stage(tx: Transaction, file: OutputFile) -> bool:
 
 
 def commit(tx: Transaction, changed: Collection[str]) -> WriteStats:
-    """Make the staged files live and remove stale ones; nothing here can leave half a site."""
-    if tx.staging is not None:
-        real = tx.out_dir.resolve()  # a symlinked output stays a symlink, to the new folder
-        retired = real.with_name(f".{real.name}.old-{os.getpid()}")
-        if real.exists():
-            real.rename(retired)
-        tx.staging.rename(real)
-        shutil.rmtree(retired, ignore_errors=True)
-        return WriteStats(len(tx.paths), 0, len(tx.existing - tx.paths))
+    """Make the staged files live and remove stale ones, all or nothing.
+
+    Each move is recorded with how to take it back. When one fails (a file or folder
+    that may not change: permissions, a read-only mount, `chattr +i`), or the build is
+    interrupted, the moves made are undone in reverse, what was staged is removed, and
+    the error names the file and says whether the output is as it was.
+    """
+    moves = _Moves()
+    try:
+        if tx.staging is not None:
+            return _commit_folder(tx, moves)
+        return _commit_files(tx, changed, moves)
+    except BaseException as exc:
+        left = _undo(moves)
+        rollback(tx)
+        if isinstance(exc, OSError):
+            raise _failed(tx, moves, exc, left) from exc
+        raise
+
+
+class _Move(NamedTuple):
+    """One move of a commit: `kind` says how `target` changed and `other` where the
+    previous file (or folder) went."""
+
+    kind: str  # "swapped", "replaced", "new", "removed" or "retired"
+    target: Path
+    other: Path | None = None
+
+
+@dataclass
+class _Moves:
+    """The moves a commit made, in order, and the one it is making (`doing`)."""
+
+    done: list[_Move] = field(default_factory=list)
+    doing: str = ""
+
+
+def _commit_files(tx: Transaction, changed: Collection[str], moves: _Moves) -> WriteStats:
+    """Each staged file into place (swapped, or renamed over its previous copy, kept aside
+    until the end), then each stale file aside; only once every move is made are the
+    copies aside removed."""
     for path in sorted(changed):
         target = tx.out_dir / path
-        if tx.spare is not None and path in tx.existing:
-            _swap(tx.spare / path, target)
-        else:
-            _temp(target).replace(target)
+        moves.doing = f"put {target} in place"
+        staged = tx.spare / path if tx.spare is not None and path in tx.existing else _temp(target)
+        if path in tx.existing and tx.spare is not None and _exchanged(staged, target):
+            moves.done.append(_Move("swapped", target, staged))
+            continue
+        if path not in tx.existing:
+            _rename(staged, target)
+            moves.done.append(_Move("new", target))
+            continue
+        aside = _replace_keeping(staged, target)  # None: the file was gone, this one is new
+        moves.done.append(_Move("replaced", target, aside) if aside is not None else _Move("new", target))
     stale = sorted(tx.existing - tx.paths - tx.keep)
     for path in stale:
-        (tx.out_dir / path).unlink()
+        target = tx.out_dir / path
+        moves.doing = f"remove the stale file {target}"
+        _rename(target, _aside(target))
+        moves.done.append(_Move("removed", target, _aside(target)))
+    _remove_asides(moves.done)
     _remove_leftovers(tx)
     _remove_empty_dirs(tx.out_dir, [*stale, *tx.leftovers])
     return WriteStats(len(changed), len(tx.paths) - len(changed) + len(tx.keep), len(stale))
+
+
+def _commit_folder(tx: Transaction, moves: _Moves) -> WriteStats:
+    """The staging folder into the output's place; the previous output (moved aside first)
+    is removed once it is there."""
+    assert tx.staging is not None
+    real = tx.out_dir.resolve()  # a symlinked output stays a symlink, to the new folder
+    retired = real.with_name(f".{real.name}.old-{os.getpid()}")
+    if real.exists():
+        moves.doing = f"move the previous output {real} aside"
+        _clear(retired)
+        _rename(real, retired)
+        moves.done.append(_Move("retired", real, retired))
+    moves.doing = f"put the new output in place at {real}"
+    _rename(tx.staging, real)
+    shutil.rmtree(retired, ignore_errors=True)
+    return WriteStats(len(tx.paths), 0, len(tx.existing - tx.paths))
+
+
+def _replace_keeping(staged: Path, target: Path) -> Path | None:
+    """`staged` renamed over `target`, whose previous copy stays under the name returned
+    (None when `target` was gone): hard-linked, so that `target` is never missing while
+    the preview serves it, or moved aside where the file system has no hard links."""
+    aside = _aside(target)
+    try:
+        _link_aside(target, aside)
+        linked = True
+    except FileNotFoundError:  # removed since the build looked: nothing to keep
+        _rename(staged, target)
+        return None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS):
+            raise
+        _rename(target, aside)  # fails in turn where `target` may not change at all
+        linked = False
+    try:
+        _rename(staged, target)
+    except BaseException:
+        if linked:
+            aside.unlink(missing_ok=True)
+        else:
+            _rename(aside, target)
+        raise
+    return aside
+
+
+def _link_aside(target: Path, aside: Path) -> None:
+    try:
+        _link(target, aside)
+    except FileExistsError:  # a killed build's copy, which the commit removes anyway
+        aside.unlink()
+        _link(target, aside)
+
+
+def _undo(moves: _Moves) -> list[str]:
+    """Take back `moves`, last first; what could not be, as the state it leaves."""
+    left: list[str] = []
+    for move in reversed(moves.done):
+        try:
+            _undo_move(move)
+        except OSError as exc:
+            left.append(_state(move, exc))
+    return left
+
+
+def _undo_move(move: _Move) -> None:
+    if move.kind == "new":
+        move.target.unlink()
+    elif move.kind == "swapped":
+        assert move.other is not None
+        if not _exchanged(move.other, move.target):
+            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(move.target))
+    else:
+        assert move.other is not None
+        _rename(move.other, move.target)
+
+
+def _state(move: _Move, exc: OSError) -> str:
+    """Where `move` left things, when it could not be undone."""
+    reason = exc.strerror or str(exc)
+    if move.kind == "new":
+        return f"{move.target} is new ({reason})"
+    if move.kind == "removed":
+        return f"{move.target} was removed, its copy is {move.other} ({reason})"
+    if move.kind == "retired":
+        return f"the previous output is at {move.other}: rename it back to {move.target} ({reason})"
+    return f"{move.target} holds the new version, the previous one is {move.other} ({reason})"
+
+
+def _failed(tx: Transaction, moves: _Moves, exc: OSError, left: list[str]) -> BuildError:
+    reason = exc.strerror or str(exc)
+    if left:
+        outcome = "the output folder could not be put back entirely: " + "; ".join(left)
+    else:
+        outcome = "the output folder was put back as it was"
+    return BuildError(f"could not {moves.doing}: {reason}; {outcome} (check that {tx.out_dir} and "
+                      "what it holds may be changed: permissions, a read-only mount, an immutable "
+                      "file or folder as `lsattr` shows)")
 
 
 def rollback(tx: Transaction) -> None:
@@ -285,6 +432,15 @@ def rollback(tx: Transaction) -> None:
     for folder in reversed(tx.new_dirs):
         with contextlib.suppress(OSError):  # not empty: something else lives there
             folder.rmdir()
+
+
+def _remove_asides(done: Sequence[_Move]) -> None:
+    """Remove the previous copies of a commit that succeeded. One that cannot be removed is
+    left: it has a temporary name (`leftover`), and the next build tries again."""
+    for move in done:
+        if move.kind in ("replaced", "removed") and move.other is not None:
+            with contextlib.suppress(OSError):
+                move.other.unlink(missing_ok=True)
 
 
 def _remove_leftovers(tx: Transaction) -> None:
@@ -368,11 +524,14 @@ def _swap_works(probe: Path) -> bool | None:
         b.unlink(missing_ok=True)
 
 
-def _swap(staged: Path, target: Path) -> None:
-    """`staged` into `target`'s place, the old `target` to `staged`'s (renamed over where the
-    swap fails)."""
-    if not _exchanged(staged, target):
-        staged.replace(target)
+def _rename(source: Path, target: Path) -> None:
+    """`source` renamed over `target`: the one call of a commit's plain renames."""
+    source.replace(target)
+
+
+def _link(source: Path, link: Path) -> None:
+    """A hard link `link` to `source`: the one call that keeps a commit's previous copies."""
+    os.link(source, link, follow_symlinks=False)
 
 
 def _overwrite(path: Path, data: bytes, spare: Path) -> None:
@@ -449,15 +608,24 @@ def _fresh_staging(out_dir: Path) -> Path:
     """`_staging`, emptied of what a killed build left there: process ids come round again
     (a container's build often has the same one), and its files must not be published."""
     staging = _staging(out_dir)
-    if staging.is_dir() and not staging.is_symlink():
-        shutil.rmtree(staging)
-    else:
-        staging.unlink(missing_ok=True)
+    _clear(staging)
     return staging
+
+
+def _clear(path: Path) -> None:
+    """Nothing at `path` any more (a folder, a file or a symlink)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _temp(target: Path) -> Path:
     return target.with_name(f".{target.name}{TEMP_SUFFIX}")
+
+
+def _aside(target: Path) -> Path:
+    return target.with_name(f".{target.name}{ASIDE_SUFFIX}")
 
 
 def _blocked(out_dir: Path, path: str, existing: set[str], folders: set[str]) -> bool:

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from briefgen import write
 from briefgen.build import build_site
+from briefgen.errors import BuildError
 from briefgen.render import OutputFile
 from briefgen.write import write_site
 from tests.conftest import ACTORS_AND_COUNTRIES, MakeSite, briefing
@@ -73,3 +82,144 @@ def test_a_leftover_folder_with_this_process_id_is_not_staged_into(tmp_path: Pat
     leftover.mkdir()
     (leftover / "junk.html").write_bytes(b"from a killed build")
     write_site(out, [OutputFile("index.html", b"new")])
+    assert tree(out) == {"index.html": b"new"}
+
+
+# A commit that fails is undone ---------------------------------------------------------------
+
+
+class Failing:
+    """Counts the moves that `commit` makes (renames, swaps, links) and fails the `nth`
+    (and those of `then`)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, nth: int, *then: int) -> None:
+        self.calls, self.failing = 0, {nth, *then}
+        for name in ("_rename", "_exchanged", "_link"):
+            real = getattr(write, name, None)
+            if real is not None:
+                monkeypatch.setattr(write, name, self.wrap(real))
+
+    def wrap(self, real: Callable[..., Any]) -> Callable[..., Any]:
+        def move(*args: Any) -> Any:
+            self.calls += 1
+            if self.calls in self.failing:
+                raise PermissionError(errno.EACCES, "Permission denied", str(args[-1]))
+            return real(*args)
+        return move
+
+
+def no_temporary_files(folder: Path) -> bool:
+    return not [p for p in folder.rglob("*") if write.TEMP_SUFFIX in p.name or ".briefgen-old" in p.name]
+
+
+BEFORE = [OutputFile("a.html", b"A1"), OutputFile("b/index.html", b"B1"), OutputFile("d/stale.html", b"D1"),
+          OutputFile("z.html", b"Z1")]
+AFTER = [OutputFile("a.html", b"A2"), OutputFile("b/index.html", b"B2"), OutputFile("e/f/new.html", b"E2"),
+         OutputFile("z.html", b"Z2")]
+
+
+@pytest.mark.parametrize("swapping", [True, False], ids=["swap", "rename"])
+def test_a_commit_that_fails_midway_is_undone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              swapping: bool) -> None:
+    """Whichever move fails (replaced files, a new file, a stale one), the output is put
+    back as it was, the very same files, and nothing temporary is left."""
+    out = tmp_path / "out"
+    if not swapping:
+        monkeypatch.setattr(write, "spare_folder", lambda *_args: None)
+    write_site(out, BEFORE)
+    write_site(out, [OutputFile(f.path, f.data.replace(b"1", b"0")) for f in BEFORE])  # a spare copy each
+    write_site(out, BEFORE)
+    before, files = inodes(out), tree(out)
+    nth = 1
+    while True:
+        with monkeypatch.context() as patched:
+            failing = Failing(patched, nth)
+            try:
+                write_site(out, AFTER)
+            except BuildError as error:
+                assert "Permission denied" in str(error) and "put back as it was" in str(error)
+            else:
+                break
+            finally:
+                assert failing.calls >= 1, "commit moved nothing through the patched functions"
+        assert tree(out) == files and inodes(out) == before, f"move {nth} failed"
+        assert no_temporary_files(out)
+        nth += 1
+    assert nth > 5  # every rewritten, new and stale file was failed once
+    assert tree(out) == {f.path: f.data for f in AFTER} and no_temporary_files(out)
+
+
+def test_a_commit_that_cannot_be_undone_says_what_it_left(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The new file fails, then so does putting back a file already swapped: the error says
+    which file holds which version, and where the previous one is."""
+    out = tmp_path / "out"
+    for files in (BEFORE, [OutputFile(f.path, f.data.replace(b"1", b"0")) for f in BEFORE], BEFORE):
+        write_site(out, files)
+    spare = write.spare_folder(out)
+    if spare is None:
+        pytest.skip("files cannot be swapped here")
+    Failing(monkeypatch, 3, 4)  # swap a.html, swap b/index.html, rename new.html (fails); b back (fails)
+    with pytest.raises(BuildError) as failed:
+        write_site(out, AFTER)
+    assert f"could not put {out}/e/f/new.html in place: Permission denied" in str(failed.value)
+    assert (f"could not be put back entirely: {out}/b/index.html holds the new version, the previous "
+            f"one is {spare}/b/index.html") in str(failed.value)
+    assert tree(out) == {"a.html": b"A1", "b/index.html": b"B2", "d/stale.html": b"D1", "z.html": b"Z1"}
+    assert (spare / "b/index.html").read_bytes() == b"B1" and no_temporary_files(out)
+
+
+@pytest.mark.parametrize("layout", ["first", "reshaped"])
+def test_a_commit_of_a_new_output_folder_that_fails_is_undone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              layout: str) -> None:
+    """A first build, or one whose output changed shape (a folder where a file was), is
+    staged in a folder of its own: when it cannot take the output's place, the previous
+    output (or none) stays, and the staging folder goes."""
+    out = tmp_path / "out"
+    if layout == "reshaped":
+        write_site(out, [OutputFile("x", b"file")])
+    files = tree(out) if out.exists() else None
+    for nth in (1, 2):
+        with monkeypatch.context() as patched:
+            Failing(patched, nth)
+            with pytest.raises(BuildError, match=r"Permission denied.*put back as it was"):
+                write_site(out, [OutputFile("x/index.html", b"folder")])
+        assert (tree(out) if out.exists() else None) == files
+        assert sorted(p.name for p in tmp_path.iterdir()) == (["out"] if files else [])
+        if layout == "first":
+            break  # nothing to move aside: one move only
+
+
+@pytest.fixture
+def immutable() -> Iterator[Callable[[Path], None]]:
+    """`immutable(path)`: no one, root included, may rename or remove it (until the test ends)."""
+    made: list[Path] = []
+
+    def make(path: Path) -> None:
+        if os.geteuid() != 0 or shutil.which("chattr") is None:
+            pytest.skip("needs root and chattr")
+        if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+            pytest.skip("this file system has no immutable files")
+        made.append(path)
+
+    yield make
+    for path in made:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+@pytest.mark.parametrize("locked", ["index.html", "briefings/talks"])
+def test_a_file_that_cannot_be_replaced_fails_the_build_and_leaves_the_output_as_it_was(
+        make_site: MakeSite, immutable: Callable[[Path], None], locked: str) -> None:
+    """A file (or a folder) of build/ that may not be changed, even by root: a clear error
+    naming it, and build/ as the last good build left it."""
+    root = make_site({**ACTORS_AND_COUNTRIES, BRIEF: briefing(actors="[Putin]")})
+    build_site(root, search=False)
+    out = root / "build"
+    before, files = inodes(out), tree(out)
+    (root / BRIEF).write_text(briefing("Retitled", actors="[Putin]"))
+    actor = root / "content/actors/vladimir-putin.md"
+    actor.write_text(actor.read_text().replace("President of Russia.", "Head of state."))
+    immutable(out / locked)
+    with pytest.raises(BuildError, match=rf"{locked}.*Operation not permitted.*put back"):
+        build_site(root, search=False)
+    assert tree(out) == files and inodes(out) == before
