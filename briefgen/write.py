@@ -33,6 +33,7 @@ import ctypes
 import errno
 import functools
 import os
+import re
 import shutil
 import stat
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -49,6 +50,11 @@ SPARE_SUFFIX = ".briefgen-spare"
 # The names of briefgen's own temporary files inside an output (`.index.html.briefgen-tmp`):
 # never an output, whatever a killed build left in them.
 LEFTOVER_SUFFIXES = (TEMP_SUFFIX, ASIDE_SUFFIX)
+# What a build puts beside the output `build/` for a while, named after its process:
+# `.build.briefgen-staging-PID/`, `.build.briefgen-old-PID/`, `.build.briefgen-probe-PID-a`
+# (and, from older versions, `.build.staging-PID/` and `.build.old-PID/`).
+BESIDE_OUTPUT = re.compile(r"(?:briefgen-staging|briefgen-old|staging|old)-([0-9]+)"
+                           r"|briefgen-probe-([0-9]+)-[ab]")
 PROTECTED_NAMES = ("site.yaml", "content", ".git", ".hg", ".svn", ".briefgen-cache", "pyproject.toml",
                    "setup.py", "package.json")
 
@@ -329,7 +335,7 @@ def _commit_folder(tx: Transaction, moves: _Moves) -> WriteStats:
     is removed once it is there."""
     assert tx.staging is not None
     real = tx.out_dir.resolve()  # a symlinked output stays a symlink, to the new folder
-    retired = real.with_name(f".{real.name}.old-{os.getpid()}")
+    retired = real.with_name(f".{real.name}.briefgen-old-{os.getpid()}")
     if real.exists():
         moves.doing = f"move the previous output {real} aside"
         _clear(retired)
@@ -463,6 +469,42 @@ def write_site(out_dir: Path, files: Sequence[OutputFile], keep: Collection[str]
         rollback(tx)
         raise
     return commit(tx, changed)
+
+
+def remove_dead_leftovers(out_dir: Path) -> None:
+    """Remove what builds killed halfway left beside `out_dir` (`BESIDE_OUTPUT`): a first
+    build's staging folder holds a partial site, which nothing else would ever remove.
+
+    Only names of briefgen's own, and only those of a process that is gone: the caller
+    holds the lock of the folder they are in, so no build of this output runs, and the
+    workers of a killed one (which share its lock) have ended. When there is nothing to
+    remove, this costs one listing of that folder.
+    """
+    real = out_dir.resolve()
+    prefix = f".{real.name}."
+    try:
+        with os.scandir(real.parent) as entries:
+            names = [entry.name for entry in entries if entry.name.startswith(prefix)]
+    except OSError:
+        return
+    for name in names:
+        owner = BESIDE_OUTPUT.fullmatch(name[len(prefix):])
+        if owner is not None and not _running(int(owner[1] or owner[2])):
+            with contextlib.suppress(OSError):  # removed by the next build, then
+                _clear(real.parent / name)
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` exists (this one does; so does one of another user's)."""
+    if pid <= 0:
+        return True  # not a process id: not ours to judge
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def spare_folder(out_dir: Path, inner: Path | str = "") -> Path | None:
@@ -601,7 +643,7 @@ def _clear_way(path: Path, spare: Path) -> None:
 def _staging(out_dir: Path) -> Path:
     """Beside the folder that `out_dir` names (`--output ..`, a symlink), never inside it."""
     real = out_dir.resolve()
-    return real.with_name(f".{real.name}.staging-{os.getpid()}")
+    return real.with_name(f".{real.name}.briefgen-staging-{os.getpid()}")
 
 
 def _fresh_staging(out_dir: Path) -> Path:

@@ -6,6 +6,7 @@ import errno
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,9 @@ from briefgen import write
 from briefgen.build import build_site
 from briefgen.errors import BuildError
 from briefgen.render import OutputFile
+from briefgen.scaffold import GITIGNORE
 from briefgen.write import write_site
-from tests.conftest import ACTORS_AND_COUNTRIES, MakeSite, briefing
+from tests.conftest import ACTORS_AND_COUNTRIES, REPO, MakeSite, briefing
 
 BRIEF = "content/briefings/2024-05-08-talks.md"
 SECOND = "content/briefings/2024-06-09-second.md"
@@ -33,6 +35,12 @@ def inodes(folder: Path) -> dict[str, int]:
     """Every file and folder under `folder` with its inode: a file put back is the same file."""
     return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*")}
 
+
+def dead_pid() -> int:
+    """The id of a process that has ended (and was waited for)."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
 
 
 # A build killed halfway leaves temporary files in the output ---------------------------------
@@ -223,3 +231,39 @@ def test_a_file_that_cannot_be_replaced_fails_the_build_and_leaves_the_output_as
     with pytest.raises(BuildError, match=rf"{locked}.*Operation not permitted.*put back"):
         build_site(root, search=False)
     assert tree(out) == files and inodes(out) == before
+    assert no_temporary_files(out)
+
+
+# Leftovers beside the output ----------------------------------------------------------------
+
+
+def test_leftovers_of_a_killed_build_beside_the_output_are_removed_by_the_next(make_site: MakeSite) -> None:
+    """Staging and retired folders (and probes) of builds whose process is gone go; those of
+    a running process, of another output and anything not named as briefgen names them stay."""
+    root = make_site({BRIEF: briefing()})
+    dead, alive = dead_pid(), os.getppid()
+    gone = [f".build.briefgen-staging-{dead}", f".build.briefgen-old-{dead}", f".build.staging-{dead}",
+            f".build.old-{dead}"]
+    kept = [f".build.briefgen-staging-{alive}", f".build.staging-{alive}", ".build.staging-mine",
+            f".other.briefgen-staging-{dead}", f"build.staging-{dead}"]
+    for name in gone + kept:
+        (root / name / "briefings/talks").mkdir(parents=True)
+        (root / name / "briefings/talks/index.html").write_bytes(b"partial")
+    (root / f".build.briefgen-probe-{dead}-a").write_bytes(b"a")
+    build_site(root, search=False)
+    sources = ("content", "site.yaml", ".build.briefgen-spare")
+    assert sorted(p.name for p in root.iterdir() if p.name not in sources) == sorted(["build", *kept])
+
+
+@pytest.mark.parametrize("ignore", [GITIGNORE, (REPO / ".gitignore").read_text()],
+                         ids=["scaffold", "repository"])
+def test_what_a_build_leaves_beside_the_output_is_git_ignored(tmp_path: Path, ignore: str) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    (tmp_path / ".gitignore").write_text(ignore)
+    names = [".build.briefgen-spare/x.html", f".build.briefgen-staging-{os.getpid()}/x.html",
+             f".build.briefgen-old-{os.getpid()}/x.html", "build/x.html"]
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    checked = subprocess.run(["git", "-C", str(tmp_path), "check-ignore", "--no-index", *names],
+                             capture_output=True, text=True)
+    assert sorted(checked.stdout.split()) == sorted(names)
