@@ -7,9 +7,10 @@ folder when there is no output yet, else beside its target under a
 temporary name, and only when the bytes differ. Staging is safe to run in
 worker processes. `commit` renames the staged files into place and removes
 stale files; `rollback` removes what was staged, leaving the previous output
-exactly as it was. A commit keeps each previous file (under a temporary name,
-hard-linked) until every move is made: when one fails, it undoes the others,
-so a failed commit too leaves the previous output as it was. Temporary files
+exactly as it was. A commit keeps each previous file (swapped into the spare
+folder, below, or else hard-linked under a temporary name) until every move
+is made: when one fails, it undoes the others, so a failed commit too leaves
+the previous output as it was. Temporary files
 that a killed build left in the output are never taken for outputs; the next
 commit removes them.
 
@@ -90,7 +91,7 @@ class Transaction:
 class OutputScan:
     """What an output folder holds, as relative paths: its files (a symlink counts as a
     file) with their size and mtime, its folders, the symlinks that point at folders, and
-    the temporary files that killed builds left (`leftover`), which are not among its files."""
+    the temporary files that killed builds left (`is_leftover`), which are not among its files."""
 
     files: dict[str, tuple[int, int]]
     folders: set[str]
@@ -113,7 +114,7 @@ def scan_output(out_dir: Path) -> OutputScan:
                     scan.folders.add(relative)
                     stack.append(entry.path)
                     continue
-                if leftover(entry.name):
+                if is_leftover(entry.name):
                     scan.leftovers.add(relative)
                     continue
                 try:
@@ -126,7 +127,7 @@ def scan_output(out_dir: Path) -> OutputScan:
     return scan
 
 
-def leftover(name: str) -> bool:
+def is_leftover(name: str) -> bool:
     """Whether a file's name is one of briefgen's temporary names inside an output. A build
     killed halfway leaves such files (its forked workers may even finish staging after it
     died): they are never kept nor taken for outputs, and the next commit removes them."""
@@ -295,10 +296,11 @@ class _Move(NamedTuple):
 
 @dataclass
 class _Moves:
-    """The moves a commit made, in order, and the one it is making (`doing`)."""
+    """The moves a commit made, in order, and the one it is making (`doing`, a template
+    for the error message: formatted only if it fails, not once per file)."""
 
     done: list[_Move] = field(default_factory=list)
-    doing: str = ""
+    doing: tuple[str, Path | None] = ("", None)
 
 
 def _commit_files(tx: Transaction, changed: Collection[str], moves: _Moves) -> WriteStats:
@@ -307,7 +309,7 @@ def _commit_files(tx: Transaction, changed: Collection[str], moves: _Moves) -> W
     copies aside removed."""
     for path in sorted(changed):
         target = tx.out_dir / path
-        moves.doing = f"put {target} in place"
+        moves.doing = ("put {} in place", target)
         staged = tx.spare / path if tx.spare is not None and path in tx.existing else _temp(target)
         if path in tx.existing and tx.spare is not None and _exchanged(staged, target):
             moves.done.append(_Move("swapped", target, staged))
@@ -321,7 +323,7 @@ def _commit_files(tx: Transaction, changed: Collection[str], moves: _Moves) -> W
     stale = sorted(tx.existing - tx.paths - tx.keep)
     for path in stale:
         target = tx.out_dir / path
-        moves.doing = f"remove the stale file {target}"
+        moves.doing = ("remove the stale file {}", target)
         _rename(target, _aside(target))
         moves.done.append(_Move("removed", target, _aside(target)))
     _remove_asides(moves.done)
@@ -337,11 +339,11 @@ def _commit_folder(tx: Transaction, moves: _Moves) -> WriteStats:
     real = tx.out_dir.resolve()  # a symlinked output stays a symlink, to the new folder
     retired = real.with_name(f".{real.name}.briefgen-old-{os.getpid()}")
     if real.exists():
-        moves.doing = f"move the previous output {real} aside"
+        moves.doing = ("move the previous output {} aside", real)
         _clear(retired)
         _rename(real, retired)
         moves.done.append(_Move("retired", real, retired))
-    moves.doing = f"put the new output in place at {real}"
+    moves.doing = ("put the new output in place at {}", real)
     _rename(tx.staging, real)
     shutil.rmtree(retired, ignore_errors=True)
     return WriteStats(len(tx.paths), 0, len(tx.existing - tx.paths))
@@ -423,7 +425,8 @@ def _failed(tx: Transaction, moves: _Moves, exc: OSError, left: list[str]) -> Bu
         outcome = "the output folder could not be put back entirely: " + "; ".join(left)
     else:
         outcome = "the output folder was put back as it was"
-    return BuildError(f"could not {moves.doing}: {reason}; {outcome} (check that {tx.out_dir} and "
+    doing = moves.doing[0].format(moves.doing[1])
+    return BuildError(f"could not {doing}: {reason}; {outcome} (check that {tx.out_dir} and "
                       "what it holds may be changed: permissions, a read-only mount, an immutable "
                       "file or folder as `lsattr` shows)")
 
@@ -442,7 +445,7 @@ def rollback(tx: Transaction) -> None:
 
 def _remove_asides(done: Sequence[_Move]) -> None:
     """Remove the previous copies of a commit that succeeded. One that cannot be removed is
-    left: it has a temporary name (`leftover`), and the next build tries again."""
+    left: it has a temporary name (`is_leftover`), and the next build tries again."""
     for move in done:
         if move.kind in ("replaced", "removed") and move.other is not None:
             with contextlib.suppress(OSError):
