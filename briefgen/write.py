@@ -310,13 +310,13 @@ def _commit_files(tx: Transaction, changed: Collection[str], moves: _Moves) -> W
     for path in sorted(changed):
         target = tx.out_dir / path
         moves.doing = ("put {} in place", target)
-        staged = tx.spare / path if tx.spare is not None and path in tx.existing else _temp(target)
-        if path in tx.existing and tx.spare is not None and _exchanged(staged, target):
-            moves.done.append(_Move("swapped", target, staged))
-            continue
         if path not in tx.existing:
-            _rename(staged, target)
+            _rename(_temp(target), target)
             moves.done.append(_Move("new", target))
+            continue
+        staged = tx.spare / path if tx.spare is not None else _temp(target)
+        if tx.spare is not None and _exchanged(staged, target):
+            moves.done.append(_Move("swapped", target, staged))
             continue
         aside = _replace_keeping(staged, target)  # None: the file was gone, this one is new
         moves.done.append(_Move("replaced", target, aside) if aside is not None else _Move("new", target))
