@@ -60,7 +60,15 @@ from briefgen.sitemodel.discovery import alias_problems, claimed_urls, static_pr
 from briefgen.sitemodel.feeds import FeedSource, feed_sources
 from briefgen.sitemodel.model import Remembered, mention_suggestions, undeclared_mentions
 from briefgen.sitemodel.pages import Layout, lay_out
-from briefgen.write import OutputScan, SwapNeeded, WriteStats, check_output_dir, scan_output, write_site
+from briefgen.write import (
+    OutputScan,
+    SwapNeeded,
+    WriteStats,
+    check_output_dir,
+    remove_dead_leftovers,
+    scan_output,
+    write_site,
+)
 
 STATIC_DIR = "static"
 OUTPUT_DIR = "build"
@@ -195,10 +203,13 @@ def build_site(
     """
     out_dir = out_dir or root / OUTPUT_DIR
     check_output_dir(out_dir, root, (CONFIG_FILE, CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR, CACHE_DIR))
-    with one_build_at_a_time(root, out_dir, warn):
-        return _scanned_build(root, out_dir, drafts=drafts, base_url=base_url, search=search,
-                              publishing=publishing, use_cache=use_cache, cache=cache, persist=persist,
-                              workers=workers, progress=progress, warn=warn, leftovers=leftovers)
+    with one_build_at_a_time(root, out_dir, warn) as locked:
+        result = _scanned_build(root, out_dir, drafts=drafts, base_url=base_url, search=search,
+                                publishing=publishing, use_cache=use_cache, cache=cache, persist=persist,
+                                workers=workers, progress=progress, warn=warn, leftovers=leftovers)
+        if locked:  # after the build's own writes, which a large folder's removal would slow
+            remove_dead_leftovers(out_dir)
+        return result
 
 
 def save_kept(root: Path, out_dir: Path, cache: BuildCache, warn: Progress = _quiet) -> None:
@@ -408,12 +419,13 @@ def _inputs_stamp(root: Path, out_dir: Path, **options: object) -> InputScan:
 def _nothing_to_do(out_dir: Path, stamp: bytes, newest: int, manifest: Manifest | None,
                    scanned: Callable[[], OutputScan]) -> tuple[int, int, Report, tuple[str, ...]] | None:
     """The last build's outcome (pages, files, report, warnings) when its inputs and its
-    output (as `scanned`) are exactly as they were."""
+    output (as `scanned`) are exactly as they were, with no temporary file of a killed
+    build left in it (which the build removes)."""
     if manifest is None or manifest.stamp != stamp or newest / 1e9 >= manifest.saved_at - RACY_SECONDS:
         return None
     if not out_dir.is_dir():
         return None
-    if scanned().files != manifest.outputs:
+    if scanned().files != manifest.outputs or scanned().leftovers:
         return None
     pages, diagnostics, warnings = manifest.summary
     return pages, len(manifest.outputs), Report(tuple(diagnostics)), tuple(warnings)

@@ -27,22 +27,24 @@ WAITING = ("another briefgen build of this site is running (a build, or `briefge
 
 
 @contextlib.contextmanager
-def one_build_at_a_time(root: Path, out_dir: Path, waiting: Callable[[str], None]) -> Iterator[None]:
+def one_build_at_a_time(root: Path, out_dir: Path, waiting: Callable[[str], None]) -> Iterator[bool]:
     """Hold the locks of `root` and of `out_dir`'s folder (made when missing, so that every
     build of that output locks the same folder); `waiting` is told once when another
-    process holds one of them, and the build then waits for it."""
+    process holds one of them, and the build then waits for it. Yields whether both are
+    held: only then may a build remove what another build left (`remove_dead_leftovers`)."""
     holder = out_dir.resolve().parent
     holder.mkdir(parents=True, exist_ok=True)
     if sys.platform == "win32":  # no flock there: builds of one site must not overlap
-        yield
+        yield False
         return
     folders = sorted({root.resolve(), holder})  # always the same order: no two builds wait on each other
     with contextlib.ExitStack() as held:
-        told = False
+        told, locked = False, True
         for folder in folders:
             try:
                 descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
             except OSError:
+                locked = False
                 continue  # a folder it cannot open, it could not write either: the build will say so
             held.callback(os.close, descriptor)
             try:
@@ -53,8 +55,9 @@ def one_build_at_a_time(root: Path, out_dir: Path, waiting: Callable[[str], None
                     told = True
                 fcntl.flock(descriptor, fcntl.LOCK_EX)
             except OSError:
+                locked = False
                 continue  # a file system without locks (some network mounts): build unlocked
             # Released by name, not by closing: a forked worker still alive shares the lock.
             held.callback(fcntl.flock, descriptor, fcntl.LOCK_UN)
-        yield
+        yield locked
 

@@ -23,7 +23,7 @@ options:
   page_size: 50          # briefings per page on actor, country and tag pages
 """
 
-GITIGNORE = "/build/\n/.briefgen-cache/\n/.*.briefgen-spare/\n"
+GITIGNORE = "/build/\n/.briefgen-cache/\n/.*.briefgen-*\n"
 
 STARTER_FILES = {
     "content/actors/jane-example.md": """\
