@@ -305,7 +305,9 @@ def _header() -> bytes:
 def _read(path: Path) -> Any:
     raw = path.read_bytes()
     if not raw.startswith(_header()):
-        raise _Foreign(path.name)
+        if raw.startswith(MAGIC) and raw.count(b"\n", len(MAGIC)) >= 1:
+            raise _Foreign(path.name)  # a whole header, another maker's
+        raise pickle.UnpicklingError(f"{path.name} has no cache header")
     return _AllowListUnpickler(io.BytesIO(raw[len(_header()):])).load()
 
 

@@ -384,12 +384,14 @@ def test_hand_edited_output_is_repaired(tmp_path: Path) -> None:
     assert [output.read_bytes() for output in outputs] == good
 
 
-@pytest.mark.parametrize("damage", [
-    b"garbage",
-    b"briefgen-cache\n0:0.0:3.0\n" + b"x" * 10,
-    None,  # a valid header with a payload that builds a foreign object
+@pytest.mark.parametrize(("damage", "said"), [
+    (b"garbage", "discarding a corrupt build cache"),
+    (b"briefgen-ca", "discarding a corrupt build cache"),  # truncated within the header
+    (b"briefgen-cache\n0:0.0:3.0\n" + b"x" * 10, "written by another briefgen or Python"),
+    (None, "discarding a corrupt build cache"),  # a valid header with a payload that builds a foreign object
 ])
-def test_corrupt_or_foreign_cache_is_discarded_with_a_warning(tmp_path: Path, damage: bytes | None) -> None:
+def test_corrupt_or_foreign_cache_is_discarded_with_a_warning(tmp_path: Path, damage: bytes | None,
+                                                               said: str) -> None:
     site = Site(tmp_path / "site")
     site.apply((0, 1, 2, 3))
     build_site(site.root, use_cache=True)
@@ -404,7 +406,7 @@ def test_corrupt_or_foreign_cache_is_discarded_with_a_warning(tmp_path: Path, da
     path.write_bytes(damage)
     warnings: list[str] = []
     assert load_cache(site.root, warnings.append).records == {}
-    assert len(warnings) == 1 and "discarding" in warnings[0]
+    assert len(warnings) == 1 and said in warnings[0], warnings
     before = snapshot(site.root / "build")
     result = build_site(site.root, use_cache=True, warn=warnings.append)
     assert result.rendered == result.pages
