@@ -30,7 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from briefgen.errors import BuildError
-from briefgen.serve.overlay import BuildFailure, FailedBuild
+from briefgen.serve.overlay import BuildAbandoned, BuildFailure, FailedBuild
 
 _STOP = "stop"
 _BUILD = "build"
@@ -55,6 +55,7 @@ class BuildProcess:
         theirs.close()
         self._lock = threading.Lock()
         self._ended = False
+        self._killed = False  # by `kill`: the build under way was abandoned, it did not fail
 
     def __call__(self) -> None:
         """Build in the builder; raises `FailedBuild` with what failed."""
@@ -66,6 +67,8 @@ class BuildProcess:
                 failure: BuildFailure | None = self._pipe.recv()
             except (EOFError, OSError) as exc:
                 self._ended = True
+                if self._killed:
+                    raise BuildAbandoned("the build under way was abandoned") from exc
                 code = self._process.exitcode
                 raise BuildError(f"the builder process ended unexpectedly (exit code {code}); "
                                  "restart briefgen serve") from exc
@@ -76,6 +79,7 @@ class BuildProcess:
         """End the builder now, whatever it is doing, with the workers it forked (a build
         under way leaves the output as it was; the lock goes with it); the call waiting
         for it raises `BuildError`."""
+        self._killed = True
         if self._process.is_alive():
             self._process.terminate()  # `_end_now` there
             self._process.join(2)

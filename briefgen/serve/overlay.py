@@ -64,6 +64,11 @@ class BuildFailure:
         return "\n".join(lines)
 
 
+class BuildAbandoned(Exception):
+    """The build under way was ended on purpose (a second Ctrl-C): nothing failed, and
+    nothing is left to show."""
+
+
 class FailedBuild(Exception):
     """A build that failed in another process (`serve.builder`), with what to show of it."""
 

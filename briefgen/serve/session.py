@@ -26,7 +26,7 @@ from briefgen.config import SiteConfig, load_config
 from briefgen.diagnostics import Severity
 from briefgen.errors import UsageError
 from briefgen.serve.livereload_server import LiveServer
-from briefgen.serve.overlay import BuildFailure
+from briefgen.serve.overlay import BuildAbandoned, BuildFailure
 from briefgen.serve.scheduler import ChangeFilter, RebuildScheduler
 from briefgen.serve.security import is_loopback
 from briefgen.serve.watcher import SiteWatcher
@@ -164,8 +164,11 @@ class PreviewSession:
         else:
             self._log(f"building {self._options.root}")
         started = time.perf_counter()
+        abandoned = False
         try:
             await self._loop.run_in_executor(self._executor, self._builder)
+        except BuildAbandoned:  # stopping: `stopper` said so, and no page is to reload
+            abandoned = True
         except Exception as exc:
             # Whatever went wrong, the preview lives on and shows it (and a
             # builder bug's traceback) in the terminal and on every page.
@@ -180,6 +183,8 @@ class PreviewSession:
         finally:
             self.builds += 1
             self._scheduler.finish()
+        if abandoned:
+            return
         told = self._server.reload_pages()
         if told:
             self._log(f"reloading {told} page{'' if told == 1 else 's'}")
