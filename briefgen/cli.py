@@ -27,7 +27,25 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        raise UsageError(f"{self.prog}: {message}")
+        command = self.prog.removeprefix("briefgen").strip()  # `main` prints "briefgen: "
+        raise UsageError(f"{command}: {message}" if command else message)
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        """As argparse's, but an unknown option is told with its command's usage
+        (`briefgen build: ...`), not the top level's."""
+        parsed, extra = self.parse_known_args(args, namespace)
+        if extra:
+            chosen = self._commands.get(getattr(parsed, "command", None) or "", self)
+            chosen.error(f"unrecognized arguments: {' '.join(extra)}")
+        return parsed
+
+    @property
+    def _commands(self) -> dict[str, argparse.ArgumentParser]:
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return dict(action.choices)
+        return {}
 
 
 def _date(text: str) -> dt.date:

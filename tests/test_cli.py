@@ -89,11 +89,19 @@ def test_build_exit_codes(make_site: MakeSite, capsys: pytest.CaptureFixture[str
     assert code == 2 and "--base-url" in err
 
 
-@pytest.mark.parametrize("argv", [["frobnicate"], ["build", "--no-such-flag"], ["new"], []])
-def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+@pytest.mark.parametrize(("argv", "said"), [
+    (["frobnicate"], "usage: briefgen [-h]"),
+    (["build", "--no-such-flag"], "usage: briefgen build [-h]"),
+    (["new"], "usage: briefgen new [-h]"),
+    ([], "usage: briefgen [-h]"),
+])
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str], said: str) -> None:
+    """With the usage of the command at fault, and the program named once."""
     code, _, err = run(capsys, *argv)
     assert code == 2
-    assert "usage:" in err
+    assert err.startswith(said) and "briefgen: briefgen" not in err
+    if argv[:1] == ["build"]:
+        assert "briefgen: build: unrecognized arguments: --no-such-flag" in err
 
 
 @pytest.mark.parametrize("command", ["build", "check", "new", "init"])
