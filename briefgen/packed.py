@@ -47,6 +47,10 @@ class PackedText:
     def __str__(self) -> str:
         return _unpack(self.data)
 
+    def __len__(self) -> int:
+        """The text's length in characters, as a template's `|length` asks it."""
+        return len(_unpack(self.data))
+
     def __reduce__(self) -> tuple[type[Self], tuple[bytes]]:
         return type(self), (self.data,)
 

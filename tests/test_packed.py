@@ -7,6 +7,7 @@ import pickle
 import jinja2
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from briefgen.cache import data_digest
 from briefgen.packed import PackedHtml, PackedText
@@ -43,3 +44,12 @@ def test_html_prints_as_markup_under_autoescape_and_text_does_not() -> None:
     assert env.from_string("{{ x | safe }}").render(x=html) == "<p>Armenia &amp; Georgia</p>"
     text = PackedText.pack("<b>")
     assert env.from_string("{{ x }}").render(x=text) == "&lt;b&gt;"
+
+
+def test_packed_html_in_a_template_prints_as_markup_and_has_a_length() -> None:
+    env = jinja2.Environment(autoescape=True)
+    body = PackedHtml.pack("<p>Caf\u00e9 &amp; more</p>")
+    template = env.from_string("{{ b }}|{{ b|length }}|{{ b|string|striptags|truncate(9, leeway=0) }}")
+    shown = template.render(b=body)
+    assert shown == template.render(b=Markup("<p>Caf\u00e9 &amp; more</p>"))  # as the HTML itself
+    assert shown.startswith("<p>Caf\u00e9 &amp; more</p>|22|")
