@@ -13,7 +13,7 @@ import contextlib
 import functools
 import gc
 import time
-from collections.abc import Callable, Container, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,8 +142,8 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
         diagnostics += problems
         feeds = feed_sources(model)
         claimed = claimed_urls(pages, (urls.feed_url(f.page_url) for f in feeds))
-        static = static_paths(root)
-        diagnostics += static_problems(static, claimed) + static_links_out(root)
+        static, links_out = scan_static(root)
+        diagnostics += static_problems(static, claimed) + static_links_out(links_out)
         served = (*static_urls(static), *(f"/{f.path}" for f in theme_assets(config.relation_vocabulary)))
         diagnostics += alias_problems(model, [*claimed, *served])
         if (root / CONFIG_FILE).is_file() and config_read:
@@ -459,20 +459,22 @@ def static_files(root: Path) -> list[OutputFile]:
 def static_paths(root: Path) -> list[str]:
     """The files of the site's `static/` folder that are published, as paths inside it:
     dotfiles are skipped, and so are links out of it (`static_links_out`)."""
-    return _static_scan(root)[0]
+    return scan_static(root)[0]
 
 
-def static_links_out(root: Path) -> list[Diagnostic]:
-    """A warning for each symbolic link in `static/` to a file outside it, which is not
+def static_links_out(links: Iterable[tuple[str, Path]]) -> list[Diagnostic]:
+    """A warning for each symbolic link in `static/` to a file outside it (`scan_static`), which is not
     published: a site cloned from elsewhere could otherwise publish (and the preview
     serve) any file its author's links name, such as a key in the home folder."""
     return [warning(f"{STATIC_DIR}/{path}", 0, 0,
                     f"{STATIC_DIR}/{path} is a link to {target}, outside {STATIC_DIR}/; not published",
                     hint=f"copy the file into {STATIC_DIR}/ to publish it")
-            for path, target in _static_scan(root)[1]]
+            for path, target in links]
 
 
-def _static_scan(root: Path) -> tuple[list[str], list[tuple[str, Path]]]:
+def scan_static(root: Path) -> tuple[list[str], list[tuple[str, Path]]]:
+    """One walk of `static/`: the paths published (`static_paths`), and each symbolic link
+    to a file outside it with that file (`static_links_out`)."""
     folder = root / STATIC_DIR
     if not folder.is_dir():
         return [], []
